@@ -1,0 +1,1 @@
+"""Answering: retrieval → cited answer or abstention, with CLI and Discord adapters."""

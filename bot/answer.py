@@ -1,0 +1,231 @@
+"""The answer engine: pick the sentences that answer, quote them verbatim, cite them, or abstain.
+
+No sentence of an answer is generated: every statement is a quote of stored text at recorded
+offsets, labelled with whose claim it is. When nothing relevant enough is found, the answer says
+so with `CANNOT_ANSWER` and lists the closest sources instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from bot.attribution import Attribution, attribute
+from ingest.text import sentence_spans
+from vectorstore.embeddings import Embedder
+from vectorstore.records import Passage
+
+# Contract strings: tests, scripts and the Discord adapter rely on these exact phrases.
+CANNOT_ANSWER = "The ingested sources don't say."
+CONFLICT_NOTE = "The sources disagree on this."
+ANSWER_INTRO = "Here is what the sources say."
+
+MAX_QUOTES_PER_DOCUMENT = 3
+SAME_DOCUMENT_PENALTY = 0.02
+MMR_LAMBDA = 0.75
+_FOLLOW_UP = re.compile(r"\b(that|this|it|its|they|them|their|he|him|his|she|her|those|these|there|then)\b", re.IGNORECASE)
+_MIN_SENTENCE_CHARS = 25
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """An entry of the Sources list."""
+
+    n: int
+    document_id: str
+    title: str
+    outlet: str
+    author: str
+    published_at: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One quoted sentence: `quote == document.text[start:end]`, cited as source `n`."""
+
+    n: int
+    quote: str
+    document_id: str
+    start: int
+    end: int
+    title: str
+    outlet: str
+    author: str
+    published_at: str
+    url: str
+    score: float
+    kind: str = "report"
+    speaker: str = ""
+
+
+@dataclass
+class Answer:
+    question: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    sources: list[SourceRef] = field(default_factory=list)
+    conflict: bool = False
+    closest: list[SourceRef] = field(default_factory=list)
+    top_score: float = 0.0
+
+    @property
+    def headline(self) -> str:
+        if self.abstained:
+            return CANNOT_ANSWER
+        return CONFLICT_NOTE if self.conflict else ANSWER_INTRO
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "abstained": self.abstained,
+            "conflict": self.conflict,
+            "citations": [asdict(c) for c in self.citations],
+            "sources": [asdict(s) for s in (self.closest if self.abstained else self.sources)],
+            "top_score": round(self.top_score, 4),
+        }
+
+
+def retrieval_query(question: str, history: list[str]) -> str:
+    """Fold the previous question into a follow-up ("what did Putin say about that?").
+
+    A follow-up leans on the conversation through a pronoun or is very short; we search with
+    both questions so the passages about the earlier topic are found.
+    """
+    if history and (_FOLLOW_UP.search(question) or len(question.split()) <= 4):
+        return f"{history[-1]} {question}"
+    return question
+
+
+@dataclass
+class _Candidate:
+    passage: Passage
+    start: int  # offsets into the document text
+    end: int
+    text: str
+    score: float = 0.0
+    attribution: Attribution = field(default_factory=lambda: Attribution("report"))
+    vector: np.ndarray | None = None
+
+
+def _candidates(passages: list[Passage]) -> list[_Candidate]:
+    seen: set[tuple[str, int]] = set()
+    found: list[_Candidate] = []
+    for passage in passages:
+        for s, e in sentence_spans(passage.text):
+            start, end = passage.start + s, passage.start + e
+            text = passage.text[s:e]
+            key = (passage.document_id, start)
+            if key in seen or len(text) < _MIN_SENTENCE_CHARS:
+                continue
+            seen.add(key)
+            found.append(_Candidate(passage, start, end, text, attribution=attribute(text)))
+    return found
+
+
+def _select(candidates: list[_Candidate], settings) -> list[_Candidate]:
+    """Greedy pick of relevant sentences that spreads over documents and sides of a dispute.
+
+    Maximal marginal relevance: a sentence that repeats one already picked (two reports of the
+    same statement) is worth less than one that adds a new fact.
+    A sentence's value drops a little for each sentence already taken from its document, so one
+    article does not crowd out the others. If claims were picked but the passages also hold a
+    relevant sentence disputing them, that sentence is included: showing one side of a
+    contested story would mislead.
+    """
+    pool = [c for c in candidates if c.score >= settings.min_sentence_score]
+    chosen: list[_Candidate] = []
+    per_document: dict[str, int] = {}
+    seen_text: set[str] = set()
+
+    def value(c: _Candidate) -> float:
+        redundancy = max((float(c.vector @ o.vector) for o in chosen), default=0.0)
+        return (
+            MMR_LAMBDA * c.score - (1 - MMR_LAMBDA) * redundancy
+            - SAME_DOCUMENT_PENALTY * per_document.get(c.passage.document_id, 0)
+        )
+
+    while pool and len(chosen) < settings.max_quotes:
+        best = max(pool, key=value)
+        pool.remove(best)
+        norm = " ".join(best.text.lower().split())
+        if norm in seen_text or per_document.get(best.passage.document_id, 0) >= MAX_QUOTES_PER_DOCUMENT:
+            continue
+        seen_text.add(norm)
+        per_document[best.passage.document_id] = per_document.get(best.passage.document_id, 0) + 1
+        chosen.append(best)
+    kinds = {c.attribution.kind for c in chosen}
+    disputes = [c for c in pool if c.attribution.kind == "dispute"]
+    if "claim" in kinds and "dispute" not in kinds and disputes:
+        best_dispute = max(disputes, key=lambda c: c.score)
+        if len(chosen) >= settings.max_quotes:
+            reports = [c for c in chosen if c.attribution.kind != "claim"] or chosen
+            chosen.remove(min(reports, key=lambda c: c.score))
+        chosen.append(best_dispute)
+    return chosen
+
+
+def _unify_speakers(citations: list[Citation]) -> list[Citation]:
+    """Call one person by one name: 'Putin' and 'Vladimir Putin' become 'Vladimir Putin'."""
+    from dataclasses import replace
+
+    names = {c.speaker for c in citations if c.speaker}
+    canonical = {n: max((m for m in names if m == n or m.endswith(" " + n)), key=len) for n in names}
+    return [replace(c, speaker=canonical.get(c.speaker, c.speaker)) for c in citations]
+
+
+def _source_ref(n: int, p: Passage) -> SourceRef:
+    return SourceRef(n, p.document_id, p.title, p.outlet, p.author, p.published_at, p.url)
+
+
+def _closest(passages: list[Passage], limit: int = 3) -> list[SourceRef]:
+    refs: list[SourceRef] = []
+    for p in passages:
+        if all(r.document_id != p.document_id for r in refs):
+            refs.append(_source_ref(len(refs) + 1, p))
+        if len(refs) == limit:
+            break
+    return refs
+
+
+def compose_answer(question: str, query: str, passages: list[Passage], embedder: Embedder, settings) -> Answer:
+    """Select, label and cite the sentences that answer `query`, or abstain."""
+    top = passages[0].score if passages else 0.0
+    if not passages or top < settings.min_passage_score:
+        return Answer(question, abstained=True, closest=_closest(passages), top_score=top)
+
+    candidates = _candidates(passages)
+    if candidates:
+        vectors = embedder.embed_documents([query] + [c.text for c in candidates])
+        sims = vectors[1:] @ vectors[0]
+        for candidate, sim, vector in zip(candidates, np.asarray(sims, dtype=float), vectors[1:]):
+            candidate.score = 0.75 * float(sim) + 0.25 * candidate.passage.score
+            candidate.vector = vector
+
+    chosen = _select(candidates, settings)
+    if not chosen:
+        return Answer(question, abstained=True, closest=_closest(passages), top_score=top)
+
+    labelled = [(c, c.attribution) for c in chosen]
+    order = {"claim": 0, "report": 1, "dispute": 2}
+    labelled.sort(key=lambda pair: (order[pair[1].kind], -pair[0].score))
+
+    numbers: dict[str, int] = {}
+    sources: list[SourceRef] = []
+    citations: list[Citation] = []
+    for c, attribution in labelled:
+        p = c.passage
+        if p.document_id not in numbers:
+            numbers[p.document_id] = len(numbers) + 1
+            sources.append(_source_ref(numbers[p.document_id], p))
+        citations.append(Citation(
+            n=numbers[p.document_id], quote=c.text, document_id=p.document_id, start=c.start, end=c.end,
+            title=p.title, outlet=p.outlet, author=p.author, published_at=p.published_at, url=p.url,
+            score=round(c.score, 4), kind=attribution.kind, speaker=attribution.speaker,
+        ))
+    citations = _unify_speakers(citations)
+    kinds = {a.kind for _, a in labelled}
+    conflict = "dispute" in kinds and "claim" in kinds
+    return Answer(question, abstained=False, citations=citations, sources=sources, conflict=conflict, top_score=top)

@@ -1,0 +1,263 @@
+"""`citebot` command line: parse, call the library, render. No logic lives here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from bot.errors import USER_ERRORS, ConfigError
+
+log = logging.getLogger("citebot")
+EXIT_UNEXPECTED = 1
+
+
+def _emit_json(payload: object) -> None:
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=None))
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"citebot: error: {message}", err=True)
+    sys.exit(code)
+
+
+class CitebotGroup(click.Group):
+    """Turns citebot's errors into one stderr line and an exit code; never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except USER_ERRORS as err:
+            _fail(str(err), getattr(err, "exit_code", 2))
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as err:  # last resort: log the detail, show one line
+            log.debug("unexpected error", exc_info=True)
+            logfile = _log_unexpected(err)
+            _fail(f"unexpected {type(err).__name__}: {err}. Details were written to {logfile}", EXIT_UNEXPECTED)
+
+
+def _log_unexpected(err: Exception) -> str:
+    import traceback
+
+    from bot.settings import _home_from_env
+
+    path = _home_from_env() / "logs" / "errors.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {dt.datetime.now().isoformat()}\n")
+            fh.write("".join(traceback.format_exception(err)))
+    except OSError:
+        return "(log not writable)"
+    return str(path)
+
+
+def _library(ctx: click.Context):
+    from pydantic import ValidationError
+
+    from bot.library import Citebot
+    from bot.settings import Settings
+
+    if "citebot" not in ctx.meta:
+        try:
+            settings = Settings()
+        except ValidationError as err:
+            first = err.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise ConfigError(f"invalid setting '{where}': {first['msg']} (check CITEBOT_* variables and config.toml)") from None
+        logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+        ctx.meta["citebot"] = Citebot(settings)
+    return ctx.meta["citebot"]
+
+
+@click.group(cls=CitebotGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path), help="Data directory (overrides CITEBOT_HOME).")
+@click.version_option(package_name="citebot")
+def cli(home: Path | None) -> None:
+    """citebot answers questions only from sources you ingested, quoting and citing each passage.
+
+    \b
+    Quick start:
+      citebot ingest examples/corpus
+      citebot ask "Did the suspects head to Ukraine?"
+    Configuration: CITEBOT_* environment variables or $CITEBOT_HOME/config.toml (see README).
+    """
+    if home is not None:
+        os.environ["CITEBOT_HOME"] = str(home)
+
+
+# -- ingest --------------------------------------------------------------------------------------
+@cli.command()
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--scope", default=None, help="Source set to write to (default: the configured scope).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with per-item results.")
+@click.pass_context
+def ingest(ctx: click.Context, targets: tuple[str, ...], scope: str | None, as_json: bool) -> None:
+    """Ingest files (.txt .md .html .pdf .jsonl), folders (recursively) and http(s) URLs.
+
+    Re-ingesting an unchanged article does nothing; a changed one replaces its old version.
+    Bad items are reported and skipped; the exit code is 3 if any item failed.
+    """
+    from tqdm import tqdm
+
+    from ingest.sources import expand_targets
+
+    bot = _library(ctx)
+    expanded = expand_targets(list(targets))
+    with tqdm(total=len(expanded), unit="file", desc="Ingesting", disable=None if not as_json else True, file=sys.stderr, leave=False) as bar:
+        report = bot.ingest(expanded, scope=scope, progress=bar.update)
+    if as_json:
+        _emit_json({
+            "added": report.count("added"), "updated": report.count("updated"),
+            "unchanged": report.count("unchanged"), "failed": report.count("failed"),
+            "items": [i.to_dict() for i in report.items],
+        })
+    else:
+        for item in report.items:
+            if item.status == "failed":
+                click.echo(f"  failed     {item.error}", err=True)
+            else:
+                click.echo(f"  {item.status:<10} {item.title[:70]} ({item.outlet or 'no outlet'}, {item.chunks} chunks)")
+        click.echo(
+            f"{report.count('added')} added, {report.count('updated')} updated, "
+            f"{report.count('unchanged')} unchanged, {report.count('failed')} failed."
+        )
+    if report.failed:
+        sys.exit(3)
+
+
+# -- ask / chat ----------------------------------------------------------------------------------
+def _date_option(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date like 2024-03-25") from None
+
+
+@cli.command()
+@click.argument("question")
+@click.option("-k", "k", type=click.IntRange(1, 50), default=None, help="Passages to retrieve (default from settings).")
+@click.option("--since", help="Only sources published on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Only sources published on or before this date (YYYY-MM-DD).")
+@click.option("--scope", default=None, help="Source set to read (default: the configured scope).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (question, abstained, answer, citations).")
+@click.pass_context
+def ask(ctx: click.Context, question: str, k: int | None, since: str | None, until: str | None, scope: str | None, as_json: bool) -> None:
+    """Answer QUESTION with quoted, cited passages, or say the sources don't cover it."""
+    from bot.render import render_answer
+
+    answer = _library(ctx).ask(question, k=k, scope=scope, since=_date_option(since), until=_date_option(until))
+    text = render_answer(answer)
+    if as_json:
+        payload = answer.to_dict()
+        payload["answer"] = text
+        _emit_json(payload)
+    else:
+        click.echo(text)
+
+
+@cli.command()
+@click.option("--scope", default=None, help="Source set to read.")
+@click.pass_context
+def chat(ctx: click.Context, scope: str | None) -> None:
+    """Ask questions interactively; follow-ups ("what did Putin say about that?") use the conversation."""
+    from bot.render import render_answer
+
+    bot = _library(ctx)
+    history: list[str] = []
+    interactive = sys.stdin.isatty()
+    if interactive:
+        click.echo("Ask about the ingested sources. An empty line or Ctrl-D quits.")
+    while True:
+        try:
+            question = input("> " if interactive else "")
+        except EOFError:
+            break
+        if not question.strip():
+            break
+        try:
+            answer = bot.ask(question, history=history, scope=scope)
+        except USER_ERRORS as err:
+            click.echo(f"citebot: error: {err}", err=True)
+            continue
+        click.echo(render_answer(answer) + "\n")
+        history.append(question)
+
+
+# -- registry ------------------------------------------------------------------------------------
+@cli.command()
+@click.option("--scope", default=None, help="Source set to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object with a 'sources' list.")
+@click.pass_context
+def sources(ctx: click.Context, scope: str | None, as_json: bool) -> None:
+    """List the ingested sources, newest first, with chunk counts."""
+    records = _library(ctx).sources(scope)
+    if as_json:
+        _emit_json({"count": len(records), "chunks": sum(r.chunk_count for r in records), "sources": [r.to_dict() for r in records]})
+        return
+    for r in records:
+        click.echo(f"{r.document_id}  {(r.published_at or 'undated')[:10]}  {r.outlet or '-'} · {r.title[:70]} ({r.chunk_count} chunks)")
+    click.echo(f"{len(records)} sources, {sum(r.chunk_count for r in records)} chunks.")
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--scope", default=None, help="Source set to remove from.")
+@click.option("--json", "as_json", is_flag=True, help="Print the removed source as JSON.")
+@click.pass_context
+def remove(ctx: click.Context, source: str, scope: str | None, as_json: bool) -> None:
+    """Remove SOURCE (document id, URL, path or title fragment) from all future answers."""
+    record = _library(ctx).remove(source, scope=scope)
+    if as_json:
+        _emit_json({"removed": record.to_dict()})
+    else:
+        click.echo(f"Removed {record.title} ({record.document_id}, {record.chunk_count} chunks).")
+
+
+@cli.command()
+@click.option("--scope", default=None, help="Source set whose log to show.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def audit(ctx: click.Context, scope: str | None, limit: int, as_json: bool) -> None:
+    """Show recent ingests and removals: who, when, what, content hash."""
+    entries = _library(ctx).audit(scope, limit)
+    if as_json:
+        _emit_json({"entries": [e.to_dict() for e in entries]})
+        return
+    for e in entries:
+        click.echo(f"{e.at}  {e.actor:<12} {e.action:<7} {e.title[:50]}  {e.content_hash[:12]}")
+
+
+@cli.command()
+@click.option("--repair", is_flag=True, help="Delete orphaned chunks and half-written documents.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def doctor(ctx: click.Context, repair: bool, as_json: bool) -> None:
+    """Check that the registry and the stored chunks agree (after a crash, say)."""
+    report = _library(ctx).store.check(repair=repair)
+    if as_json:
+        _emit_json(report.__dict__)
+    else:
+        click.echo(
+            f"{report.documents} documents, {report.chunks} chunks; {report.orphan_chunks} orphaned chunks, "
+            f"{len(report.incomplete_documents)} incomplete documents" + (" — repaired." if repair else ".")
+        )
+    if (report.orphan_chunks or report.incomplete_documents) and not repair:
+        sys.exit(5)
+
+
+def main() -> None:
+    cli(prog_name="citebot")
+
+
+if __name__ == "__main__":
+    main()

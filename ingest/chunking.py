@@ -1,0 +1,57 @@
+"""Cut a document into chunks of whole sentences, small enough for the embedding model.
+
+all-MiniLM-L6-v2 reads at most 256 word pieces; text past that is silently ignored, so a chunk
+must fit. We budget in characters (about 4 per word piece in English news) to keep ingestion free
+of tokenizer calls, and overlap one sentence so a fact split across a boundary is still whole in
+one chunk.
+"""
+
+from __future__ import annotations
+
+from ingest.document import Chunk, SourceDocument
+from ingest.text import sentence_spans
+
+DEFAULT_MAX_CHARS = 700
+DEFAULT_OVERLAP_SENTENCES = 1
+
+
+def _split_long(start: int, end: int, max_chars: int, text: str) -> list[tuple[int, int]]:
+    """Break a single over-long 'sentence' (tables, lists) at spaces."""
+    pieces = []
+    while end - start > max_chars:
+        cut = text.rfind(" ", start, start + max_chars)
+        if cut <= start:
+            cut = start + max_chars
+        pieces.append((start, cut))
+        start = cut
+        while start < end and text[start] == " ":
+            start += 1
+    if end > start:
+        pieces.append((start, end))
+    return pieces
+
+
+def chunk_document(
+    document: SourceDocument,
+    *,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    overlap_sentences: int = DEFAULT_OVERLAP_SENTENCES,
+) -> list[Chunk]:
+    """Pack consecutive sentences into chunks of at most `max_chars` characters."""
+    text = document.text
+    spans: list[tuple[int, int]] = []
+    for start, end in sentence_spans(text):
+        spans.extend(_split_long(start, end, max_chars, text))
+
+    chunks: list[Chunk] = []
+    i = 0
+    while i < len(spans):
+        j = i
+        while j + 1 < len(spans) and spans[j + 1][1] - spans[i][0] <= max_chars:
+            j += 1
+        start, end = spans[i][0], spans[j][1]
+        chunks.append(Chunk(document.document_id, len(chunks), text[start:end], start, end))
+        if j + 1 >= len(spans):
+            break
+        i = max(i + 1, j + 1 - overlap_sentences)
+    return chunks

@@ -1,0 +1,218 @@
+"""Parse raw bytes of one format into a `SourceDocument`.
+
+Each parser receives bytes (from disk, an upload or a download) so that files, Discord
+attachments and URLs share one code path and one set of checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Iterator
+
+import yaml
+
+from ingest.document import SourceDocument
+from ingest.errors import EmptySource, MalformedSource, UnsupportedSource
+from ingest.text import clean_text
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm"}
+PDF_SUFFIXES = {".pdf"}
+JSONL_SUFFIXES = {".jsonl"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | JSONL_SUFFIXES
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
+# Front-matter keys we accept, mapped to SourceDocument fields.
+_KEY_ALIASES = {
+    "title": "title",
+    "outlet": "outlet",
+    "source": "outlet",
+    "publisher": "outlet",
+    "author": "author",
+    "byline": "author",
+    "published": "published_at",
+    "published_at": "published_at",
+    "date": "published_at",
+    "url": "url",
+    "link": "url",
+}
+
+
+def decode_text(data: bytes, *, origin: str) -> str:
+    """Decode bytes as text, refusing binary data and guessing legacy encodings.
+
+    UTF-8 (with or without BOM) is tried first; otherwise charset-normalizer guesses, and when it
+    cannot, the user is told to convert the file.
+    """
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise MalformedSource(
+            "looks like a binary file, not text; check the file or its extension", source=origin
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise MalformedSource(
+            "is not valid UTF-8 and its encoding could not be detected; save it as UTF-8",
+            source=origin,
+        )
+    return str(best)
+
+
+def _normalise_date(value: object) -> str:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip() if value else ""
+
+
+def _metadata_from(mapping: dict, *, origin: str) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for key, value in mapping.items():
+        target = _KEY_ALIASES.get(str(key).lower())
+        if target and value not in (None, ""):
+            fields[target] = _normalise_date(value) if target == "published_at" else str(value).strip()
+    return fields
+
+
+def _title_from_text(text: str, fallback: str) -> str:
+    first = text.split("\n\n", 1)[0].strip()
+    return first[:120] if 0 < len(first) <= 200 else fallback
+
+
+def _require_text(text: str, origin: str, hint: str = "") -> str:
+    if not text.strip():
+        raise EmptySource("has no readable text" + (f" ({hint})" if hint else ""), source=origin)
+    return text
+
+
+def parse_text(data: bytes, *, origin: str, name: str) -> SourceDocument:
+    """Plain text or Markdown, with optional YAML front matter for the citation fields."""
+    raw = decode_text(data, origin=origin)
+    meta: dict[str, str] = {}
+    match = _FRONT_MATTER.match(raw.lstrip("\ufeff"))
+    if match:
+        try:
+            loaded = yaml.safe_load(match.group(1)) or {}
+        except yaml.YAMLError as err:
+            raise MalformedSource(f"has invalid front matter ({err.problem})", source=origin) from None
+        if not isinstance(loaded, dict):
+            raise MalformedSource("front matter must be 'key: value' lines", source=origin)
+        meta = _metadata_from(loaded, origin=origin)
+        raw = raw.lstrip("\ufeff")[match.end():]
+    body = raw
+    if name.lower().endswith((".md", ".markdown")):
+        body = re.sub(r"^#{1,6}\s+", "", body, flags=re.MULTILINE)
+    text = _require_text(clean_text(body), origin)
+    meta.setdefault("title", _title_from_text(text, name))
+    return SourceDocument(text=text, origin=origin, **meta)
+
+
+def parse_html(data: bytes | str, *, origin: str, url: str = "") -> SourceDocument:
+    """Main article text and metadata of an HTML page, via trafilatura (boilerplate removed)."""
+    import trafilatura
+
+    html = data if isinstance(data, str) else decode_text(data, origin=origin)
+    try:
+        extracted = trafilatura.bare_extraction(
+            html, url=url or None, with_metadata=True, include_comments=False, favor_precision=True
+        )
+    except Exception as err:  # trafilatura raises assorted lxml errors on broken markup
+        raise MalformedSource(f"could not be parsed as HTML ({type(err).__name__})", source=origin) from None
+    if extracted is None or not (extracted.text or "").strip():
+        raise EmptySource("has no article text that could be extracted", source=origin)
+    text = clean_text(extracted.text)
+    title = (extracted.title or "").strip()
+    # trafilatura repeats the headline as the first line of the text; drop it once.
+    if title and text.startswith(title + "\n\n"):
+        text = text[len(title) + 2:]
+    _require_text(text, origin)
+    return SourceDocument(
+        text=text,
+        title=title or _title_from_text(text, origin),
+        outlet=(extracted.sitename or "").strip(),
+        author=(extracted.author or "").strip(),
+        published_at=(extracted.date or "").strip(),
+        url=url or (extracted.url or ""),
+        origin=origin,
+    )
+
+
+def parse_pdf(data: bytes, *, origin: str, name: str) -> SourceDocument:
+    """Text of a PDF's pages (pypdf); encrypted and image-only PDFs are refused clearly."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise MalformedSource("is encrypted; save an unprotected copy and try again", source=origin)
+        pages = [page.extract_text() or "" for page in reader.pages]
+        info = reader.metadata or {}
+    except MalformedSource:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as err:
+        raise MalformedSource(f"is not a readable PDF ({type(err).__name__})", source=origin) from None
+    text = _require_text(clean_text("\n\n".join(pages)), origin, "an image-only PDF needs OCR first")
+    created = getattr(info, "creation_date", None) if info else None
+    return SourceDocument(
+        text=text,
+        title=str(info.get("/Title") or "").strip() or _title_from_text(text, name),
+        author=str(info.get("/Author") or "").strip(),
+        published_at=created.date().isoformat() if isinstance(created, dt.datetime) else "",
+        origin=origin,
+    )
+
+
+def iter_jsonl(data: bytes, *, origin: str) -> Iterator[SourceDocument]:
+    """Articles one JSON object a line (`title`, `source`, `url`, `published_at`, `author`, `body`).
+
+    The MultiHop-RAG corpus uses this shape, and it is the easy bulk-import format for scripts.
+    """
+    text = decode_text(data, origin=origin)
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{origin}:{lineno}"
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise MalformedSource(f"is not valid JSON ({err.msg})", source=where) from None
+        if not isinstance(row, dict):
+            raise MalformedSource("must be a JSON object", source=where)
+        body = row.get("body") or row.get("text") or ""
+        meta = _metadata_from(row, origin=where)
+        cleaned = clean_text(str(body))
+        if not cleaned:
+            raise EmptySource("has no body text", source=where)
+        meta.setdefault("title", _title_from_text(cleaned, where))
+        extra = {"external_id": str(row["id"])} if row.get("id") else {}
+        yield SourceDocument(text=cleaned, origin=where, extra=extra, **meta)
+
+
+def parse_bytes(data: bytes, *, name: str, origin: str) -> list[SourceDocument]:
+    """Dispatch on the file name's extension."""
+    suffix = "." + name.lower().rsplit(".", 1)[-1] if "." in name else ""
+    if not data.strip():
+        raise EmptySource("is empty", source=origin)
+    if suffix in TEXT_SUFFIXES:
+        return [parse_text(data, origin=origin, name=name)]
+    if suffix in HTML_SUFFIXES:
+        return [parse_html(data, origin=origin)]
+    if suffix in PDF_SUFFIXES:
+        return [parse_pdf(data, origin=origin, name=name)]
+    if suffix in JSONL_SUFFIXES:
+        return list(iter_jsonl(data, origin=origin))
+    raise UnsupportedSource(
+        f"has an unsupported type '{suffix or 'none'}'; citebot reads "
+        + ", ".join(sorted(SUPPORTED_SUFFIXES)),
+        source=origin,
+    )

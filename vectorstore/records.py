@@ -1,0 +1,79 @@
+"""Plain records the store reads and writes; no Chroma types leak out of this package."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+# Metadata fields copied onto every chunk so a search hit can be cited without a second lookup.
+CITATION_FIELDS = ("title", "outlet", "author", "published_at", "url")
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """One ingested article as the registry knows it."""
+
+    document_id: str
+    scope: str
+    title: str
+    content_hash: str
+    chunk_count: int
+    outlet: str = ""
+    author: str = ""
+    published_at: str = ""
+    url: str = ""
+    origin: str = ""
+    ingested_by: str = ""
+    ingested_at: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    """A chunk ready to store: text, offsets into its document, and its vector."""
+
+    index: int
+    text: str
+    start: int
+    end: int
+    embedding: list[float]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A search hit: a chunk with its score (cosine similarity, higher is closer) and citation data."""
+
+    chunk_id: str
+    document_id: str
+    text: str
+    start: int
+    end: int
+    score: float
+    title: str = ""
+    outlet: str = ""
+    author: str = ""
+    published_at: str = ""
+    url: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """Who did what to which document, and when."""
+
+    at: str
+    actor: str
+    action: str
+    scope: str
+    document_id: str
+    title: str = ""
+    content_hash: str = ""
+    previous_hash: str = ""
+    detail: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
