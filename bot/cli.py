@@ -115,7 +115,8 @@ def ingest(ctx: click.Context, targets: tuple[str, ...], scope: str | None, as_j
     if as_json:
         _emit_json({
             "added": report.count("added"), "updated": report.count("updated"),
-            "unchanged": report.count("unchanged"), "failed": report.count("failed"),
+            "unchanged": report.count("unchanged"), "duplicate": report.count("duplicate"),
+            "failed": report.count("failed"),
             "items": [i.to_dict() for i in report.items],
         })
     else:
@@ -126,7 +127,8 @@ def ingest(ctx: click.Context, targets: tuple[str, ...], scope: str | None, as_j
                 click.echo(f"  {item.status:<10} {item.title[:70]} ({item.outlet or 'no outlet'}, {item.chunks} chunks)")
         click.echo(
             f"{report.count('added')} added, {report.count('updated')} updated, "
-            f"{report.count('unchanged')} unchanged, {report.count('failed')} failed."
+            f"{report.count('unchanged')} unchanged, {report.count('duplicate')} duplicate, "
+            f"{report.count('failed')} failed."
         )
     if report.failed:
         sys.exit(3)

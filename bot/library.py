@@ -31,7 +31,7 @@ _EMBED_BATCH_CHUNKS = 256
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
 
 
 @dataclass
@@ -136,16 +136,19 @@ class Citebot:
         scope = self._scope(scope)
         actor = actor or self.settings.ingested_by
         report = IngestReport()
-        pending: list[tuple[SourceDocument, str, list]] = []
+        # Documents are embedded in batches across articles (the model is fastest on full batches);
+        # each waits in `pending` with the slot its result takes, so the report keeps input order.
+        pending: list[tuple[int, SourceDocument, str, list]] = []
+        queued: dict[str, str] = {}  # content hash -> origin, for duplicates within one run
 
         def flush() -> None:
-            texts = [c.text for _, _, chunks in pending for c in chunks]
+            texts = [c.text for _, _, _, chunks in pending for c in chunks]
             vectors = self.embedder.embed_documents(texts) if texts else []
             offset = 0
-            for document, document_id, chunks in pending:
+            for slot, document, document_id, chunks in pending:
                 chunk_vectors = vectors[offset:offset + len(chunks)]
                 offset += len(chunks)
-                report.items.append(self._store_document(document, document_id, chunks, chunk_vectors, actor, scope))
+                report.items[slot] = self._store_document(document, document_id, chunks, chunk_vectors, actor, scope)
                 if progress:
                     progress(1)
             pending.clear()
@@ -167,9 +170,21 @@ class Citebot:
                     if progress:
                         progress(1)
                     continue
+                twin = self.store.find_by_hash(scope, document.content_hash) if existing is None else None
+                twin_origin = (twin.origin or twin.url) if twin else queued.get(document.content_hash)
+                if existing is None and twin_origin:
+                    report.items.append(ItemResult(
+                        origin=document.origin, status="duplicate", title=document.title, outlet=document.outlet,
+                        content_hash=document.content_hash, error=f"same text as {twin_origin}",
+                    ))
+                    if progress:
+                        progress(1)
+                    continue
+                queued[document.content_hash] = document.origin
                 chunks = chunk_document(document, max_chars=self.settings.chunk_max_chars)
-                pending.append((document, document_id, chunks))
-                if sum(len(c) for _, _, c in pending) >= _EMBED_BATCH_CHUNKS:
+                report.items.append(ItemResult(origin=document.origin, status="pending"))
+                pending.append((len(report.items) - 1, document, document_id, chunks))
+                if sum(len(c) for *_, c in pending) >= _EMBED_BATCH_CHUNKS:
                     flush()
         flush()
         return report

@@ -6,12 +6,13 @@ Each passage becomes a `Document` whose metadata carries everything needed to ci
 
 from __future__ import annotations
 
+from typing import Any
+
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from vectorstore.retriever import Retriever
 
 
 class CitebotRetriever(BaseRetriever):
@@ -19,7 +20,7 @@ class CitebotRetriever(BaseRetriever):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    retriever: Retriever
+    retriever: Any  # a vectorstore.retriever.Retriever (a plain dataclass pydantic cannot validate)
     k: int = 8
     scope: str | None = None
 

@@ -1,0 +1,39 @@
+# The two commands a newcomer needs:
+#   make demo   set everything up, ingest the sample corpus, answer the canonical question
+#   make test   run the whole test suite (what CI runs)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_HOME ?= $(CURDIR)/.citebot/demo
+QUESTION ?= Did the suspects head to Ukraine?
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: demo test test-fast install clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# The CPU build of torch, from this machine's wheel cache (plain `torch` would pull a multi-GB CUDA build).
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	CITEBOT_HOME="$(DEMO_HOME)" $(BIN)/citebot ingest examples/corpus
+	@echo
+	@echo '$$ citebot ask "$(QUESTION)"'
+	@CITEBOT_HOME="$(DEMO_HOME)" $(BIN)/citebot ask "$(QUESTION)"
+
+test: install
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow and not server"
+
+clean:
+	rm -rf $(VENV) .citebot .pytest_cache

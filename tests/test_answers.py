@@ -1,0 +1,82 @@
+"""The answer engine on the sample corpus, with the real model and store."""
+
+import datetime as dt
+
+import pytest
+
+from bot.answer import CANNOT_ANSWER, CONFLICT_NOTE
+from bot.errors import BadQuestion
+from bot.render import render_answer
+from ingest.formats import parse_bytes
+from tests.conftest import CANONICAL_QUESTION, SAMPLE_CORPUS
+
+
+@pytest.fixture(scope="module")
+def source_texts():
+    texts = {}
+    for f in SAMPLE_CORPUS.glob("*.md"):
+        [doc] = parse_bytes(f.read_bytes(), name=f.name, origin=str(f))
+        texts[doc.url] = doc.text
+    return texts
+
+
+def test_canonical_question_cites_the_border_and_the_arrest_in_russia(sample_bot):
+    answer = sample_bot.ask(CANONICAL_QUESTION)
+    assert not answer.abstained
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "Ukraine–Russia border" in quotes  # Lukashenko's account
+    assert "arrested inside Russia" in quotes  # where they were actually caught
+    lukashenko = [c for c in answer.citations if "Lukashenko" in c.quote]
+    assert lukashenko and lukashenko[0].kind == "claim" and "Lukashenko" in lukashenko[0].speaker
+
+
+def test_canonical_answer_shows_the_conflict_with_both_sides_cited(sample_bot):
+    answer = sample_bot.ask(CANONICAL_QUESTION)
+    kinds = {c.kind for c in answer.citations}
+    assert {"claim", "dispute"} <= kinds
+    assert answer.conflict
+    assert render_answer(answer).startswith(CONFLICT_NOTE)
+    assert any("Putin" in c.speaker for c in answer.citations if c.kind == "claim")
+
+
+def test_every_quote_is_the_source_text_at_its_offsets(sample_bot, source_texts):
+    answer = sample_bot.ask(CANONICAL_QUESTION)
+    for c in answer.citations:
+        assert source_texts[c.url][c.start:c.end] == c.quote
+
+
+def test_rendered_answer_numbers_each_source_once(sample_bot):
+    answer = sample_bot.ask(CANONICAL_QUESTION)
+    text = render_answer(answer)
+    assert "\nSources\n" in text
+    for ref in answer.sources:
+        assert text.count(f"\n[{ref.n}] ") == 1
+        assert ref.url in text and ref.outlet in text and ref.published_at[:10] in text
+
+
+@pytest.mark.parametrize("question", ["Who won the 2018 World Cup?", "What is the capital of France?"])
+def test_unrelated_questions_abstain_and_show_closest_sources(sample_bot, question):
+    answer = sample_bot.ask(question)
+    assert answer.abstained and answer.citations == []
+    text = render_answer(answer)
+    assert text.startswith(CANNOT_ANSWER)
+    assert len(answer.closest) >= 1
+
+
+def test_follow_up_question_uses_the_conversation(sample_bot):
+    alone = sample_bot.ask("What did he say about that?")
+    followed = sample_bot.ask("What did he say about that?", history=["What did Lukashenko say about Belarus?"])
+    assert not followed.abstained
+    assert any("Lukashenko" in c.quote for c in followed.citations)
+    assert alone.abstained or not any("Lukashenko" in c.quote for c in alone.citations)
+
+
+def test_date_filter_excludes_older_sources(sample_bot):
+    answer = sample_bot.ask(CANONICAL_QUESTION, since=dt.date(2024, 3, 27))
+    assert all(c.published_at >= "2024-03-27" for c in answer.citations)
+    assert not answer.abstained
+
+
+def test_empty_question_is_refused(sample_bot):
+    with pytest.raises(BadQuestion):
+        sample_bot.ask("   ")
