@@ -257,6 +257,11 @@ def doctor(ctx: click.Context, repair: bool, as_json: bool) -> None:
         sys.exit(5)
 
 
+# Commands that live in their own modules register here, one line each (keep those modules' heavy
+# imports inside the command functions so `citebot ask` stays fast to start).
+# e.g.: from bot.cli_eval import eval_command; cli.add_command(eval_command)
+
+
 def main() -> None:
     cli(prog_name="citebot")
 
