@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.conftest import MULTIHOP, make_settings
+from tests.conftest import MULTIHOP, make_settings, require_multihop
 
 SMOKE_CORPUS = MULTIHOP / "smoke_corpus.jsonl"
 SMOKE_QUERIES = MULTIHOP / "smoke_queries.jsonl"
@@ -15,10 +15,10 @@ ARTICLE_HITS_AT_4_FLOOR = 0.80
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.skipif(not SMOKE_CORPUS.exists(), reason="../shared/benchmarks is required for this test")
 def test_an_evidence_article_is_in_the_top_4_for_most_smoke_questions(tmp_path, embedder):
     from bot.library import Citebot
 
+    require_multihop()
     bot = Citebot(make_settings(tmp_path), embedder=embedder)
     report = bot.ingest([str(SMOKE_CORPUS)])
     assert report.count("added") >= 55 and not report.failed
