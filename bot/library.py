@@ -100,6 +100,7 @@ class Citebot:
         return ReadLimits(
             max_file_bytes=max_bytes,
             fetch=FetchPolicy(max_bytes=max_bytes, timeout_s=s.fetch_timeout_s, allow_private=s.allow_private_urls),
+            follow_feed_links=s.follow_feed_links,
         )
 
     # -- ingestion --------------------------------------------------------------------------

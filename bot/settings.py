@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     allow_private_urls: bool = Field(
         default=False, description="Allow fetching loopback/private addresses. For tests only: it disables SSRF protection."
     )
+    follow_feed_links: bool = Field(
+        default=True, description="For a feed URL, fetch each entry's page for its full text (else use the feed's own text)."
+    )
     scope: str = Field(default="global", description="Which set of sources the CLI reads and writes (Discord uses one per server when so configured).")
     ingested_by: str = Field(default_factory=_current_user, description="Name recorded in the audit log for CLI ingests.")
     lock_timeout_s: float = Field(default=60, gt=0, description="How long a writer waits for another process's embedded-store lock.")

@@ -17,7 +17,10 @@ import httpx
 from ingest.errors import FetchError, SourceTooLarge
 
 USER_AGENT = "citebot/0.1 (+https://github.com/citebot/citebot)"
-ALLOWED_CONTENT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/pdf")
+ALLOWED_CONTENT_TYPES = (
+    "text/html", "application/xhtml+xml", "text/plain", "application/pdf",
+    "application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml",
+)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from ingest.document import SourceDocument
 from ingest.errors import IngestError, SourceNotFound, SourceTooLarge
-from ingest.fetch import FetchPolicy, fetch
+from ingest.feeds import FEED_SUFFIXES, entry_document, looks_like_feed, parse_feed, with_feed_metadata
+from ingest.fetch import Fetched, FetchPolicy, fetch
 from ingest.formats import PDF_SUFFIXES, SUPPORTED_SUFFIXES, parse_bytes, parse_html, parse_pdf, parse_text
 
 
@@ -20,6 +21,7 @@ from ingest.formats import PDF_SUFFIXES, SUPPORTED_SUFFIXES, parse_bytes, parse_
 class ReadLimits:
     max_file_bytes: int = 20 * 1024 * 1024
     fetch: FetchPolicy = field(default_factory=FetchPolicy)
+    follow_feed_links: bool = True  # fetch each feed entry's page for its full text
 
 
 @dataclass
@@ -39,18 +41,16 @@ def read_file(path: Path, limits: ReadLimits) -> list[SourceDocument]:
     origin = str(path)
     if not path.is_file():
         raise SourceNotFound("no such file or folder", source=origin)
-    size = path.stat().st_size
-    if size > limits.max_file_bytes:
-        raise SourceTooLarge(
-            f"is {size // 1_000_000} MB, over the {limits.max_file_bytes // 1_000_000} MB limit "
-            "(raise CITEBOT_MAX_FILE_MB to allow it)",
-            source=origin,
-        )
+    read_file_size_check(path, limits)
     return parse_bytes(path.read_bytes(), name=path.name, origin=origin)
 
 
 def read_url(url: str, limits: ReadLimits) -> list[SourceDocument]:
     fetched = fetch(url, limits.fetch)
+    return _documents_from_fetched(url, fetched)
+
+
+def _documents_from_fetched(url: str, fetched: Fetched) -> list[SourceDocument]:
     if fetched.content_type == "application/pdf" or fetched.url.lower().endswith(tuple(PDF_SUFFIXES)):
         document = parse_pdf(fetched.body, origin=url, name=fetched.url)
     elif fetched.content_type == "text/plain":
@@ -65,7 +65,7 @@ def read_url(url: str, limits: ReadLimits) -> list[SourceDocument]:
 def _files_under(folder: Path) -> list[Path]:
     return sorted(
         p for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES | FEED_SUFFIXES and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     )
 
 
@@ -81,16 +81,60 @@ def expand_targets(targets: list[str]) -> list[str]:
     return expanded
 
 
-def read_targets(targets: list[str], limits: ReadLimits | None = None) -> Iterator[SourceResult]:
-    """Read each file or URL in turn, turning failures into per-item results."""
-    limits = limits or ReadLimits()
-    for target in targets:
-        result = SourceResult(origin=target)
+def _feed_results(data: bytes, origin: str, limits: ReadLimits, *, follow: bool) -> Iterator[SourceResult]:
+    """One result per feed entry; an entry whose page fails falls back to the feed's own text."""
+    for entry in parse_feed(data, origin=origin):
+        result = SourceResult(origin=entry.link or origin)
         try:
-            result.documents = read_url(target, limits) if is_url(target) else read_file(Path(target), limits)
+            if follow and entry.link:
+                try:
+                    result.documents = [with_feed_metadata(d, entry) for d in read_url(entry.link, limits)]
+                except IngestError:
+                    if not entry.text:
+                        raise
+                    result.documents = [entry_document(entry, origin=origin)]
+            else:
+                result.documents = [entry_document(entry, origin=origin)]
         except IngestError as err:
             result.error = err
         yield result
+
+
+def _read_one(target: str, limits: ReadLimits) -> Iterator[SourceResult]:
+    if is_url(target):
+        fetched = fetch(target, limits.fetch)
+        if looks_like_feed(fetched.body, fetched.content_type):
+            yield from _feed_results(fetched.body, target, limits, follow=limits.follow_feed_links)
+            return
+        yield SourceResult(origin=target, documents=_documents_from_fetched(target, fetched))
+        return
+    path = Path(target)
+    if path.suffix.lower() in FEED_SUFFIXES and path.is_file():
+        # A feed saved to disk is read offline: entries' own text, no link following.
+        read_file_size_check(path, limits)
+        yield from _feed_results(path.read_bytes(), target, limits, follow=False)
+        return
+    yield SourceResult(origin=target, documents=read_file(path, limits))
+
+
+def read_file_size_check(path: Path, limits: ReadLimits) -> None:
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        raise SourceTooLarge(
+            f"is {size // 1_000_000} MB, over the {limits.max_file_bytes // 1_000_000} MB limit "
+            "(raise CITEBOT_MAX_FILE_MB to allow it)",
+            source=str(path),
+        )
+
+
+def read_targets(targets: list[str], limits: ReadLimits | None = None) -> Iterator[SourceResult]:
+    """Read each file, feed or URL in turn, turning failures into per-item results."""
+    limits = limits or ReadLimits()
+    for target in targets:
+        try:
+            yield from _read_one(target, limits)
+        except IngestError as err:
+            yield SourceResult(origin=target, error=err)
 
 
 __all__ = ["ReadLimits", "SourceResult", "expand_targets", "parse_bytes", "read_targets", "parse_text"]
