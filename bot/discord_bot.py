@@ -32,7 +32,7 @@ from bot.discord_format import (
     text_page,
 )
 from bot.discord_policy import ConversationMemory, ModeratorPolicy, QuestionLimits, scope_for
-from bot.errors import USER_ERRORS, BotError, PermissionDenied, RateLimited
+from bot.errors import USER_ERRORS, BotError, PermissionDenied, RateLimited, SourceNotKnown
 from bot.library import Citebot
 from bot.settings import Settings
 
@@ -293,7 +293,10 @@ def _register_commands(client: CitebotDiscord) -> None:
         client.require_moderator(interaction, "remove sources")
         scope, actor = client.scope(interaction.guild_id), _actor(interaction.user)
         async with client._write_lock:
-            record = await asyncio.to_thread(client.citebot.remove, source, actor=actor, scope=scope)
+            try:
+                record = await asyncio.to_thread(client.citebot.remove, source, actor=actor, scope=scope)
+            except SourceNotKnown as err:  # the library names the CLI command; here it is /sources
+                raise SourceNotKnown(str(err).replace("'citebot sources'", "/sources")) from None
         await interaction.followup.send(
             text_page(f"Removed \u201c{record.title}\u201d ({record.outlet or 'no outlet'}, "
                       f"{record.chunk_count} chunks, id {record.document_id}).").content

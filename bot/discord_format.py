@@ -37,7 +37,7 @@ ABSTAIN_COLOUR = 0x718096
 
 _MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
 _ID_MENTION = re.compile(r"<(@[!&]?|#|/[^>]*:)(\d+)>")
-_MARKDOWN = re.compile(r"([\\*_~|`\[\]()>#])")
+_MARKDOWN = re.compile(r"([\\*_~|`\[\]>#])")  # escaping [ ] is enough to kill masked links
 _ROLE_OR_USER_AT = re.compile(r"@(?=\S)")
 
 
