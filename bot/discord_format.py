@@ -37,8 +37,8 @@ ABSTAIN_COLOUR = 0x718096
 
 _MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
 _ID_MENTION = re.compile(r"<(@[!&]?|#|/[^>]*:)(\d+)>")
-_MARKDOWN = re.compile(r"([\\*_~|`\[\]>#])")  # escaping [ ] is enough to kill masked links
-_ROLE_OR_USER_AT = re.compile(r"@(?=\S)")
+_MARKDOWN = re.compile(r"([\\*_~|`\[\]])")  # escaping [ ] is enough to kill masked links
+_LINE_START = re.compile(r"^(\s*)([>#-])", re.MULTILINE)  # quotes, headings, lists, -# subtext
 
 
 def neutralise(text: str) -> str:
@@ -49,6 +49,7 @@ def neutralise(text: str) -> str:
     """
     text = _ID_MENTION.sub(lambda m: f"<{ZWSP}{m.group(1)}{m.group(2)}>", text)
     text = _MARKDOWN.sub(r"\\\1", text)
+    text = _LINE_START.sub(r"\1\\\2", text)
     return _MASS_MENTION.sub(lambda m: f"@{ZWSP}{m.group(1)}", text)
 
 
