@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from bot.answer import CANNOT_ANSWER
 from tests.conftest import CANONICAL_QUESTION
 from tests.discord_fixtures import TOKEN, assert_within_discord_limits, bot_for, fake, running  # noqa: F401
@@ -197,6 +199,7 @@ def lighthouse_article(i: int) -> str:
             f"url: https://coast{i}.example.org/report\n---\n\n" + " ".join(sentences))
 
 
+@pytest.mark.slow
 async def test_long_answer_is_split_within_discord_limits_with_show_more(fake, tmp_path, embedder):
     citebot = bot_for(fake, tmp_path / "home", embedder, max_quotes=12, chunk_max_chars=4000)
     for i in range(4):
