@@ -35,10 +35,12 @@ from bot.discord_policy import ConversationMemory, ModeratorPolicy, QuestionLimi
 from bot.errors import USER_ERRORS, BotError, PermissionDenied, RateLimited, SourceNotKnown
 from bot.library import Citebot
 from bot.settings import Settings
+from vectorstore.errors import StoreError
 
 log = logging.getLogger("citebot.discord")
 
 UNEXPECTED_REPLY = "Something went wrong on my side while doing that. The bot's operators can find the details in its log."
+STORE_REPLY = "The source store is unavailable right now. The bot's operators can find the details in its log."
 VIEW_TIMEOUT_S = 15 * 60
 
 
@@ -67,6 +69,23 @@ def friendly(err: BaseException) -> str:
     if isinstance(err, PermissionDenied):
         return f"\U0001f512 Sorry: {text}."
     return f"\u26a0\ufe0f {text}"
+
+
+def reply_for_error(err: BaseException, context: str) -> str:
+    """The one line a member sees for `err`; the log gets the detail when it is our problem.
+
+    A member's mistake (bad file, not a moderator, too fast) is logged at INFO with its reason. A
+    store failure or an unexpected error is logged at ERROR with its traceback, and the member gets
+    a generic line: server paths and internals are not theirs to read.
+    """
+    if isinstance(err, StoreError):
+        log.error("%s: store unavailable", context, exc_info=err)
+        return STORE_REPLY
+    if isinstance(err, USER_ERRORS):
+        log.info("%s refused: %s", context, err)
+        return text_page(friendly(err)).content
+    log.error("%s failed", context, exc_info=err)
+    return UNEXPECTED_REPLY
 
 
 def _page_kwargs(page: Page, view: discord.ui.View | None = None) -> dict:
@@ -186,13 +205,9 @@ class CitebotDiscord(discord.Client):
                     question, user_id=message.author.id, guild_id=message.guild.id, history=self.memory.history(key)
                 )
             sent = await message.reply(**_page_kwargs(pages[0], _more_view(pages)), mention_author=False)
-        except USER_ERRORS as err:
-            log.info("mention from %s refused: %s", message.author.id, err)
-            await message.reply(text_page(friendly(err)).content, mention_author=False)
-            return
-        except Exception:
-            log.exception("answering a mention in channel %s failed", message.channel.id)
-            await message.reply(UNEXPECTED_REPLY, mention_author=False)
+        except Exception as err:  # noqa: BLE001 - every failure becomes one line for the member
+            reply = reply_for_error(err, f"mention {message.id} from {message.author.id}")
+            await message.reply(reply, mention_author=False)
             return
         self.memory.add(key, question)
         self.memory.link(sent.id, key)
@@ -208,15 +223,10 @@ class CitebotDiscord(discord.Client):
     async def _on_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         original = getattr(error, "original", error)
         command = interaction.command.name if interaction.command else "?"
-        if isinstance(original, USER_ERRORS):
-            log.info("/%s from %s refused: %s", command, interaction.user.id, original)
-            reply = friendly(original)
-        elif isinstance(error, app_commands.NoPrivateMessage):
+        if isinstance(error, app_commands.NoPrivateMessage):
             reply = "\u26a0\ufe0f This command works in a server, not in direct messages."
         else:
-            log.error("/%s failed", command, exc_info=original)
-            reply = UNEXPECTED_REPLY
-        reply = text_page(reply).content
+            reply = reply_for_error(original, f"/{command} from {interaction.user.id}")
         if interaction.response.is_done():
             await interaction.followup.send(reply, ephemeral=True)
         else:
@@ -276,7 +286,10 @@ def _register_commands(client: CitebotDiscord) -> None:
                 limit = int(settings.max_file_mb * 1_000_000)
                 if file.size > limit:
                     raise BotError(f"'{file.filename}' is {file.size / 1e6:.1f} MB, over the {settings.max_file_mb:g} MB limit")
-                data = await file.read()
+                try:
+                    data = await file.read()
+                except discord.HTTPException as err:
+                    raise BotError(f"could not download '{file.filename}' from Discord ({err.status}); attach it again") from None
                 report = await asyncio.to_thread(client.citebot.ingest_bytes, data, name=file.filename, actor=actor, scope=scope)
             else:
                 if not re.match(r"https?://", url or "", re.IGNORECASE):

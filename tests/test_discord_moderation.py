@@ -140,3 +140,29 @@ async def test_per_server_scope_keeps_each_servers_sources_apart(fake, tmp_path,
     assert "no ingested source matches" in beta_remove.message["content"].lower(), "Beta's moderators cannot touch Alpha's sources"
     assert [r.scope for r in citebot.sources(f"guild:{alpha.id}")] == [f"guild:{alpha.id}"]
     assert citebot.sources() == [], "nothing leaked into the global set"
+
+
+async def test_an_attachment_that_cannot_be_downloaded_gets_a_clear_reason(fake, tmp_path, embedder):
+    citebot = moderated_bot(fake, tmp_path, embedder)
+    guild, mod = fake.guilds[0], fake.new_user("mod_ana")
+    gone = {**fake.add_attachment("tide.md", ARTICLE.encode()), "url": f"{fake.base_url}/attachments/expired/tide.md"}
+    async with running(citebot) as run:
+        reply = await command(run, fake, guild, mod, "ingest", attachments={"file": gone}, roles=(guild.moderator_role_id,))
+    assert "could not download 'tide.md'" in reply.message["content"].lower() and "attach it again" in reply.message["content"]
+    assert citebot.sources() == []
+
+
+async def test_a_store_failure_is_one_line_for_the_member_and_the_detail_goes_to_the_log(fake, tmp_path, embedder):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "store").write_text("not a directory")  # the store cannot be opened
+    citebot = bot_for(fake, home, embedder)
+    guild, member = fake.guilds[0], fake.new_user("maria")
+    async with running(citebot) as run:
+        sent = await fake.send_command(guild, member, "ask", {"question": "What level did the tide gauge record?"})
+        reply = await run.wait(fake.recorder.wait_for(followup_of(sent), after=sent.mark), expect_errors=True)
+        logged = [r for r in run.log.errors if r.name == "citebot.discord"]
+    content = reply.message["content"]
+    assert "store is unavailable" in content and "\n" not in content
+    assert str(home) not in content, "server paths stay in the log"
+    assert logged and logged[0].exc_info and "cannot open the store" in str(logged[0].exc_info[1])

@@ -72,18 +72,22 @@ class BotRun:
             logger.removeHandler(self.log)
             logger.setLevel(self._levels[name])
 
-    async def wait(self, awaitable: Awaitable[T], timeout: float | None = None) -> T:
-        """The awaited result — or an immediate failure if the bot stops or logs an error first."""
+    async def wait(self, awaitable: Awaitable[T], timeout: float | None = None, *, expect_errors: bool = False) -> T:
+        """The awaited result — or an immediate failure if the bot stops or logs an error first.
+
+        `expect_errors=True` is for tests of error handling itself: logged errors are then
+        left for the test to inspect in `self.log.errors`.
+        """
         assert self.task is not None and self.log is not None
         target = asyncio.ensure_future(awaitable)
-        error = asyncio.ensure_future(self.log.error_seen.wait())
+        error = asyncio.ensure_future(asyncio.Event().wait() if expect_errors else self.log.error_seen.wait())
         done, _ = await asyncio.wait({target, self.task, error}, timeout=timeout or self.timeout,
                                      return_when=asyncio.FIRST_COMPLETED)
         error.cancel()
         if target in done:
             return target.result()
         target.cancel()
-        if error in done or self.log.errors:
+        if error in done or (self.log.errors and not expect_errors):
             record = self.log.errors[0]
             detail = logging.Formatter().format(record)
             raise AssertionError(f"the bot logged an error: {detail}")
