@@ -239,3 +239,16 @@ async def test_sources_are_listed_page_by_page(fake, sample_home, sample_bot, em
     assert second.body["type"] == 7, "the list flips in place"
     shown = unescape(first.text() + second.text())
     assert sum(r.title in shown for r in records) == 6
+
+
+async def test_a_question_being_answered_does_not_hold_up_the_next_one(fake, sample_home, embedder):
+    """Retrieval runs off the event loop: the second question is deferred before the first is answered."""
+    guild, first_member, second_member = fake.guilds[0], fake.new_user("ana"), fake.new_user("ben")
+    async with running(bot_for(fake, sample_home, embedder)) as run:
+        first = await fake.send_command(guild, first_member, "ask", {"question": CANONICAL_QUESTION})
+        second = await fake.send_command(guild, second_member, "ask", {"question": "Who claimed the attack?"})
+        await run.wait(fake.recorder.wait_for(is_followup(second.token), after=second.mark))
+        first_answer = await run.wait(fake.recorder.wait_for(is_followup(first.token), after=first.mark))
+    second_deferral = fake.recorder.find(is_callback(second))[0]
+    items = fake.recorder.items
+    assert items.index(second_deferral) < items.index(first_answer)

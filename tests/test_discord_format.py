@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -71,7 +73,7 @@ def test_long_answer_splits_at_citation_boundaries_and_each_page_cites_its_own_s
         assert page_problems(page) == []
         embed = page.embeds[0]
         assert embed["footer"]["text"].startswith(f"Part {i} of {len(pages)}")
-        cited = {int(n) for n in __import__("re").findall(r"\*\*\[(\d+)\]\*\*", embed["description"])}
+        cited = {int(n) for n in re.findall(r"\*\*\[(\d+)\]\*\*", embed["description"])}
         listed = {int(line[1:line.index("]")]) for f in embed["fields"] for line in f["value"].splitlines()}
         assert cited == listed
     shown = "".join(p.embeds[0]["description"] for p in pages)
