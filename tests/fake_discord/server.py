@@ -1,16 +1,12 @@
 """The fake Discord server: one aiohttp app on 127.0.0.1:<free port> with REST and gateway.
 
-REST (under /api/v10): GET users/@me, GET oauth2/applications/@me, GET gateway(/bot),
-PUT/GET applications/{app}/commands (slash command sync), POST interactions/{id}/{token}/callback,
-POST webhooks/{app}/{token} (followups), GET/PATCH webhooks/{app}/{token}/messages/{id|@original},
-POST channels/{id}/messages, POST channels/{id}/typing, and the attachment CDN (/attachments/...).
-Anything else answers 404 and is recorded, so a test can see the bot called something unexpected.
-The gateway lives in `gateway.py`. Test-side helpers here build and deliver events.
+`rest.py` answers the REST API, `gateway.py` the websocket, `recorder.py` keeps what the bot sent.
+This module builds the world (servers, channels, members, attachments) and delivers what members
+do (slash commands, button presses, messages) as gateway events.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -19,14 +15,10 @@ from aiohttp import web
 
 from tests.fake_discord import payloads as P
 from tests.fake_discord.gateway import Gateway
-from tests.fake_discord.recorder import Recorded, Recorder
+from tests.fake_discord.recorder import Recorder
+from tests.fake_discord.rest import RestApi
 
 API = "/api/v10"
-
-
-def json_response(data: object, status: int = 200) -> web.Response:
-    """`Content-Type: application/json` exactly: discord.py does not parse JSON with a charset suffix."""
-    return web.Response(status=status, body=json.dumps(data).encode(), headers={"Content-Type": "application/json"})
 
 
 @dataclass
@@ -70,6 +62,7 @@ class FakeDiscord:
         self.attachments: dict[str, bytes] = {}
         self.interactions: dict[str, dict] = {}  # token -> {id, channel_id, guild_id, original}
         self.gateway = Gateway(self)
+        self.rest = RestApi(self)
         self._runner: web.AppRunner | None = None
         self.base_url = ""
 
@@ -77,8 +70,8 @@ class FakeDiscord:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_get("/gateway", self.gateway.handle)
-        app.router.add_get("/attachments/{key}/{name}", self._attachment)
-        app.router.add_route("*", API + "/{tail:.*}", self._rest)
+        app.router.add_get("/attachments/{key}/{name}", self.rest.attachment)
+        app.router.add_route("*", API + "/{tail:.*}", self.rest.handle)
         app.on_shutdown.append(self.gateway.close_all)
         self._runner = web.AppRunner(app, shutdown_timeout=1)
         await self._runner.setup()
@@ -177,121 +170,3 @@ class FakeDiscord:
         self.messages[int(msg["id"])] = msg
         await self.gateway.dispatch("MESSAGE_CREATE", msg)
         return msg
-
-    # -- REST --------------------------------------------------------------------------------
-    async def _attachment(self, request: web.Request) -> web.Response:
-        data = self.attachments.get(f"{request.match_info['key']}/{request.match_info['name']}")
-        if data is None:
-            return web.Response(status=404)
-        return web.Response(body=data, headers={"Content-Type": "application/octet-stream"})
-
-    async def _body(self, request: web.Request) -> dict | list | None:
-        if not request.can_read_body:
-            return None
-        if request.content_type.startswith("multipart/"):
-            form = await request.post()
-            return json.loads(form.get("payload_json", "{}"))  # type: ignore[arg-type]
-        text = await request.text()
-        return json.loads(text) if text else None
-
-    async def _rest(self, request: web.Request) -> web.Response:
-        path = "/" + request.match_info["tail"]
-        body = await self._body(request)
-        item = Recorded(request.method, path, body, dict(request.query))
-        status, response = self._route(request.method, path, body, item)
-        item.response = response
-        await self.recorder.add(item)
-        if status == 204:
-            return web.Response(status=204)
-        return json_response(response, status)
-
-    def _new_message(self, channel_id: int, body: dict, *, webhook: bool = False, reference: dict | None = None) -> dict:
-        msg = P.message(
-            self.snowflake(), channel_id, self.bot_user, body.get("content") or "", guild_id=self._guild_of(channel_id),
-            embeds=body.get("embeds") or [], components=body.get("components") or [], reference=reference,
-            flags=body.get("flags") or 0, webhook_id=self.app_id if webhook else None,
-        )
-        self.messages[int(msg["id"])] = msg
-        return msg
-
-    def _guild_of(self, channel_id: int) -> int | None:
-        return next((g.id for g in self.guilds if channel_id in (g.channel_id, g.thread_id)), None)
-
-    def _route(self, method: str, path: str, body, item: Recorded) -> tuple[int, object]:
-        app = str(self.app_id)
-        if method == "GET" and path == "/users/@me":
-            return 200, self.bot_user
-        if method == "GET" and path == "/oauth2/applications/@me":
-            return 200, {
-                "id": app, "name": "citebot", "icon": None, "description": "", "rpc_origins": [], "bot_public": True,
-                "bot_require_code_grant": False, "owner": P.user(self.snowflake(), "owner"), "summary": "",
-                "verify_key": "0" * 64, "team": None, "flags": 0, "tags": [], "interactions_endpoint_url": None,
-                "bot": self.bot_user, "approximate_guild_count": len(self.guilds),
-            }
-        if method == "GET" and path in ("/gateway", "/gateway/bot"):
-            return 200, {"url": self.ws_url, "shards": 1,
-                         "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}}
-        if path == f"/applications/{app}/commands":
-            if method == "PUT":
-                self.commands = {}
-                for c in body or []:
-                    synced = {"id": str(self.snowflake()), "application_id": app, "version": str(self.snowflake()),
-                              "type": 1, "default_member_permissions": None, "dm_permission": True, "nsfw": False,
-                              "options": [], "description": "", **c}
-                    self.commands[synced["name"]] = synced
-                return 200, list(self.commands.values())
-            if method == "GET":
-                return 200, list(self.commands.values())
-        m = re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path)
-        if m and method == "POST":
-            return 200, self._callback(int(m.group(1)), m.group(2), body or {})
-        m = re.fullmatch(r"/webhooks/(\d+)/([^/]+)", path)
-        if m and method == "POST":
-            info = self.interactions.get(m.group(2))
-            if info is None:
-                return 404, {"message": "Unknown Webhook", "code": 10015}
-            return 200, self._new_message(info["channel_id"], body or {}, webhook=True)
-        m = re.fullmatch(r"/webhooks/(\d+)/([^/]+)/messages/(@original|\d+)", path)
-        if m and method in ("GET", "PATCH"):
-            info = self.interactions.get(m.group(2))
-            if info is None:
-                return 404, {"message": "Unknown Webhook", "code": 10015}
-            if m.group(3) == "@original":
-                if info["original"] is None:
-                    info["original"] = int(self._new_message(info["channel_id"], {}, webhook=True)["id"])
-                message_id = info["original"]
-            else:
-                message_id = int(m.group(3))
-            msg = self.messages[message_id]
-            if method == "PATCH":
-                msg.update({k: v for k, v in (body or {}).items() if k in ("content", "embeds", "components")})
-            return 200, msg
-        m = re.fullmatch(r"/channels/(\d+)/messages", path)
-        if m and method == "POST":
-            return 200, self._new_message(int(m.group(1)), body or {}, reference=(body or {}).get("message_reference"))
-        if re.fullmatch(r"/channels/(\d+)/typing", path) and method == "POST":
-            return 204, None
-        return 404, {"message": f"fake Discord has no route {method} {path}", "code": 0}
-
-    def _callback(self, interaction_id: int, token: str, body: dict) -> dict:
-        """Interaction responses: 4 message, 5 deferred ("thinking"), 6 deferred update, 7 update message."""
-        kind = body.get("type")
-        data = body.get("data") or {}
-        info = self.interactions.get(token, {"channel_id": 0})
-        resource: dict = {"type": kind}
-        message_id = None
-        if kind == 4:
-            msg = self._new_message(info["channel_id"], data, webhook=True)
-            info["original"] = message_id = int(msg["id"])
-            resource["message"] = msg
-        elif kind == 5:
-            msg = self._new_message(info["channel_id"], {"flags": data.get("flags", 0) | 128}, webhook=True)
-            info["original"] = message_id = int(msg["id"])
-        return {
-            "interaction": {
-                "id": str(interaction_id), "type": 2, "activity_instance_id": None,
-                "response_message_id": str(message_id) if message_id else None,
-                "response_message_loading": kind == 5, "response_message_ephemeral": bool(data.get("flags", 0) & 64),
-            },
-            "resource": resource,
-        }
