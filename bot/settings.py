@@ -11,7 +11,7 @@ import getpass
 import os
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from vectorstore.embeddings import DEFAULT_MODEL
@@ -81,6 +81,38 @@ class Settings(BaseSettings):
     ingested_by: str = Field(default_factory=_current_user, description="Name recorded in the audit log for CLI ingests.")
     lock_timeout_s: float = Field(default=60, gt=0, description="How long a writer waits for another process's embedded-store lock.")
     log_level: str = Field(default="WARNING", description="Log level for citebot's own messages (stderr).")
+
+    # -- Discord adapter (`citebot discord`) --------------------------------------------------
+    discord_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "CITEBOT_DISCORD_TOKEN", "discord_token"),
+        description="Bot token from the Discord developer portal (env DISCORD_TOKEN or CITEBOT_DISCORD_TOKEN). Required only by `citebot discord`; never logged.",
+    )
+    discord_api_base: str = Field(
+        default="https://discord.com/api/v10",
+        description="Discord REST API base URL; point it at another Discord-compatible endpoint (the end-to-end tests' fake).",
+    )
+    discord_gateway_url: str = Field(
+        default="wss://gateway.discord.gg/", description="Discord gateway websocket URL (same purpose as discord_api_base)."
+    )
+    discord_ready_timeout: float = Field(
+        default=2.0, ge=0, description="Seconds discord.py waits for servers to stream in before it reports ready (its guild_ready_timeout)."
+    )
+    discord_moderator_role: str = Field(
+        default="",
+        description="Role name or ID whose members may /ingest, /remove and /audit; members with Manage Server may always. Empty = Manage Server only.",
+    )
+    discord_per_server_scope: bool = Field(
+        default=False,
+        description="Give each Discord server its own source set (scope 'guild:<id>'); off = every server shares the configured `scope`.",
+    )
+    discord_user_rate: int = Field(default=5, ge=1, description="Questions one member may ask per rate window.")
+    discord_server_rate: int = Field(default=30, ge=1, description="Questions one server may ask per rate window.")
+    discord_rate_window_s: float = Field(default=60, gt=0, description="Length of the rate-limit window in seconds.")
+    discord_sources_per_page: int = Field(default=10, ge=1, le=25, description="Sources shown per page of /sources.")
+    discord_memory_turns: int = Field(
+        default=4, ge=0, le=20, description="Earlier questions of a thread or reply chain passed to follow-ups (0 = no memory)."
+    )
+    discord_sync_commands: bool = Field(default=True, description="Register (sync) the slash commands with Discord on start.")
 
     @field_validator("chroma_url", mode="before")
     @classmethod

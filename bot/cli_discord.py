@@ -1,0 +1,35 @@
+"""`citebot discord`: run the Discord bot over the same store as the CLI."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command("discord")
+@click.option("--no-sync", is_flag=True, help="Do not register (sync) the slash commands with Discord on start.")
+@click.pass_context
+def discord_command(ctx: click.Context, no_sync: bool) -> None:
+    """Run citebot as a Discord bot until stopped (SIGTERM or Ctrl-C close it cleanly).
+
+    \b
+    Needs the bot token in DISCORD_TOKEN (or CITEBOT_DISCORD_TOKEN, or discord_token in
+    config.toml). Members use /ask, /sources and @mentions; moderators (the role in
+    CITEBOT_DISCORD_MODERATOR_ROLE, or Manage Server) also /ingest, /remove and /audit.
+    Answers come from the same CITEBOT_HOME store as `citebot ask`.
+    """
+    import asyncio
+
+    from bot.cli import _library
+    from bot.errors import ConfigError
+
+    citebot = _library(ctx)
+    settings = citebot.settings
+    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
+        raise ConfigError("no Discord bot token: set DISCORD_TOKEN (or CITEBOT_DISCORD_TOKEN) to your bot's token")
+    if no_sync:
+        citebot.settings = settings.model_copy(update={"discord_sync_commands": False})
+
+    from bot.discord_bot import serve
+
+    asyncio.run(serve(citebot, settings.discord_token.get_secret_value().strip()))
+    click.echo("citebot discord: stopped.", err=True)
