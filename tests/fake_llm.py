@@ -43,6 +43,7 @@ class FakeLLM:
     url: str  # base URL to give the client, ending in /v1
     script: list[Reply]
     requests: list[dict] = field(default_factory=list)  # {"json": body, "headers": {...}}
+    finished: int = 0  # responses sent completely (a streamed one counts once its [DONE] is out)
 
     @property
     def last_prompt(self) -> dict[str, str]:
@@ -100,6 +101,7 @@ def _app(fake: FakeLLM) -> web.Application:
         await response.write(_chunk({}, model, finish="stop"))
         await response.write(b"data: [DONE]\n\n")
         await response.write_eof()
+        fake.finished += 1
         return response
 
     app = web.Application()

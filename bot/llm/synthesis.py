@@ -198,6 +198,7 @@ async def stream_synthesis(
     checker = _Checker(passages, settings)
     assembler = SentenceAssembler()
     failure = ""
+    ready: list[str] = []  # sentences complete but not yet checked (the non-streaming path)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + settings.llm_timeout_s
     try:
@@ -225,14 +226,14 @@ async def stream_synthesis(
                         log.debug("closing the model stream failed", exc_info=False)
         else:
             message = await asyncio.wait_for(model.ainvoke(messages), settings.llm_timeout_s)
-            assembler.feed(_text(message.content))
+            ready = assembler.feed(_text(message.content))
     except asyncio.CancelledError:
         raise
     except Exception as err:  # any model/server failure ends in the fallback, never a crash
         failure = describe_failure(err, secret)
         log.warning("language model call failed: %s", failure)
     else:
-        for sentence in assembler.finish():
+        for sentence in ready + assembler.finish():
             event = checker.take(sentence)
             if event:
                 yield event
@@ -254,7 +255,8 @@ def run_sync(stream_factory: Any, question: str, *, on_sentence: Any = None, **o
             events = stream_factory(question, http_client=http, stream=on_sentence is not None, **options)
             async for event in events:
                 if isinstance(event, SentenceEvent):
-                    on_sentence(event.text)
+                    if on_sentence is not None:
+                        on_sentence(event.text)
                 else:
                     result = event.result
         assert result is not None, "a synthesis stream always ends with DoneEvent"
