@@ -134,3 +134,22 @@ def test_the_key_comes_from_citebot_settings_and_openai_environment_is_ignored(t
     assert model.openai_api_key.get_secret_value() == "sk-citebot-key"
     assert model.openai_api_base == "http://127.0.0.1:11434/v1"
     assert "sk-citebot-key" not in repr(model)
+
+
+async def test_chat_adapters_get_rate_limited_partial_texts_then_one_final_text():
+    from bot.answer import Answer
+    from bot.llm.render import render_synthesis, rendered_updates
+    from bot.llm.synthesis import DoneEvent, SentenceEvent, Synthesis
+
+    result = Synthesis("q", "answered", Answer("q", abstained=False), sentences=["A [1].", "B [1].", "C [1]."])
+    ticks = iter([0.0, 0.5, 2.0])  # the clock read at each sentence
+
+    async def events():
+        for s in result.sentences:
+            yield SentenceEvent(s)
+        yield DoneEvent(result)
+
+    updates = [u async for u in rendered_updates(events(), min_interval_s=1.5, clock=lambda: next(ticks))]
+    assert [final for _, final in updates] == [False, False, True]  # "B" came too soon after "A"
+    assert updates[0][0].endswith("A [1]. …") and updates[1][0].endswith("A [1]. B [1]. C [1]. …")
+    assert updates[-1][0] == render_synthesis(result)
