@@ -264,7 +264,7 @@ class Citebot:
         model = build_chat_model(self.settings, http_async_client=http_client)
         question, query, passages = await asyncio.to_thread(self._retrieve, question, history, k, scope, since, until)
         extractive = await asyncio.to_thread(compose_answer, question, query, passages, self.embedder, self.settings)
-        async for event in stream_synthesis(model, question, passages, extractive, self.settings, stream=stream):
+        async for event in stream_synthesis(model, question, passages, extractive, self.settings, stream=stream, history=history):
             yield event
 
     def ask_llm(self, question: str, *, on_sentence: Callable[[str], None] | None = None, **options):

@@ -218,6 +218,7 @@ def test_cli_chat_streams_checked_answers_and_survives_a_failing_server(sample_h
     assert result.stdout.startswith(LLM_INTRO) and "\nSources\n[1] Eastern Desk" in result.stdout
     assert "Note: Showing the quoted answer instead: the language model server failed (HTTP 500)" in result.stdout
     assert len(fake.requests) == 3 and fake.requests[0]["json"]["stream"] is True
+    assert f"Previous question (for context only): {CANONICAL_QUESTION}" in fake.requests[1]["json"]["messages"][-1]["content"]
     assert "Traceback" not in result.stderr and "HTTP 500" in result.stderr
     assert KEY not in result.stdout + result.stderr
 

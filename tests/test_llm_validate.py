@@ -153,3 +153,10 @@ async def test_chat_adapters_get_rate_limited_partial_texts_then_one_final_text(
     assert [final for _, final in updates] == [False, False, True]  # "B" came too soon after "A"
     assert updates[0][0].endswith("A [1]. …") and updates[1][0].endswith("A [1]. B [1]. C [1]. …")
     assert updates[-1][0] == render_synthesis(result)
+
+
+def test_a_follow_up_carries_the_previous_question_after_the_passages():
+    _, user = build_messages("What did he say about that?", PASSAGES, earlier=["Who is Lukashenko?", "Did they reach Belarus?"])
+    body = user[1]
+    assert "Who is Lukashenko?" not in body
+    assert body.index(FENCE_CLOSE) < body.index("Did they reach Belarus?") < body.index("Question: What did he say about that?")

@@ -53,7 +53,14 @@ def format_passages(passages: list[Passage]) -> str:
     return "\n".join(blocks)
 
 
-def build_messages(question: str, passages: list[Passage], *, max_sentences: int = 6) -> list[tuple[str, str]]:
-    """(role, content) pairs for a LangChain chat model: rules, then data, then the question."""
-    user = f"{format_passages(passages)}\n\nQuestion: {question.strip()}"
+def build_messages(
+    question: str, passages: list[Passage], *, max_sentences: int = 6, earlier: list[str] | None = None
+) -> list[tuple[str, str]]:
+    """(role, content) pairs for a LangChain chat model: rules, then data, then the question.
+
+    `earlier` holds the conversation's previous questions, so "what did he say about that?"
+    can be understood; only the last one is sent.
+    """
+    context = f"Previous question (for context only): {earlier[-1].strip()}\n" if earlier else ""
+    user = f"{format_passages(passages)}\n\n{context}Question: {question.strip()}"
     return [("system", SYSTEM_PROMPT.format(max_sentences=max_sentences)), ("human", user)]

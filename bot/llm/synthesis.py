@@ -183,6 +183,7 @@ async def stream_synthesis(
     settings: Settings,
     *,
     stream: bool = True,
+    history: list[str] | None = None,
 ) -> AsyncIterator[SynthesisEvent]:
     """Ask `model` (a LangChain chat model) to answer from `passages`; yield checked sentences, then `DoneEvent`.
 
@@ -194,7 +195,7 @@ async def stream_synthesis(
         yield DoneEvent(abstention(question, extractive))
         return
     secret = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-    messages = build_messages(question, passages, max_sentences=settings.max_quotes)
+    messages = build_messages(question, passages, max_sentences=settings.max_quotes, earlier=history)
     checker = _Checker(passages, settings)
     assembler = SentenceAssembler()
     failure = ""
