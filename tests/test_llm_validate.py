@@ -40,7 +40,7 @@ def test_markers_after_the_full_stop_stay_with_the_sentence_they_close():
 
 
 @pytest.mark.parametrize("sentence, numbers", [
-    ("a [1][2].", [1, 2]), ("a [1, 3].", [1, 3]), ("a [2-4].", [2, 3, 4]), ("a [2] and [2].", [2]), ("none.", []),
+    ("a [1][2].", [1, 2]), ("a [1, 3].", [1, 3]), ("a [2-4].", [2, 3, 4]), ("a [2] and [2].", [2]), ("a [Passage 2].", [2]), ("none.", []),
 ])
 def test_citation_markers_are_read_in_their_common_forms(sentence, numbers):
     assert cited_numbers(sentence) == numbers

@@ -22,8 +22,8 @@ from bot.answer import CANNOT_ANSWER
 from ingest.text import sentence_spans
 from vectorstore.records import Passage
 
-MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;–-]\s*\d+)*)\s*\]")
-_LEADING_MARKERS = re.compile(r"^(?:\s*\[\s*\d+(?:\s*[,;–-]\s*\d+)*\s*\])+")
+MARKER = re.compile(r"\[\s*(?:passages?\s*)?(\d+(?:\s*[,;–-]\s*\d+)*)\s*\]", re.IGNORECASE)
+_LEADING_MARKERS = re.compile(r"^(?:\s*\[\s*(?:passages?\s*)?\d+(?:\s*[,;–-]\s*\d+)*\s*\])+", re.IGNORECASE)
 _PARTIAL_MARKER = re.compile(r"\[[\d,;\s–-]*$")
 # "... staged." [2] Then ...: pysbd keeps this together; split after the marker.
 _AFTER_CLOSING_MARKERS = re.compile(r"(?<=[.!?][”\"])(\s*(?:\[[\d,;\s–-]+\])+)\s+(?=[A-Z“\"])|(?<=[.!?])(\s*(?:\[[\d,;\s–-]+\])+)\s+(?=[A-Z“\"])")
