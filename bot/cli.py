@@ -151,11 +151,21 @@ def _date_option(value: str | None) -> dt.date | None:
 @click.option("--until", help="Only sources published on or before this date (YYYY-MM-DD).")
 @click.option("--scope", default=None, help="Source set to read (default: the configured scope).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (question, abstained, answer, citations).")
+@click.option("--llm/--extractive", "llm", default=None, help="Let the configured language model write a checked, cited answer (streamed), or force the quoted answer. Default: --llm if CITEBOT_LLM_MODEL is set.")
 @click.pass_context
-def ask(ctx: click.Context, question: str, k: int | None, since: str | None, until: str | None, scope: str | None, as_json: bool) -> None:
+def ask(ctx: click.Context, question: str, k: int | None, since: str | None, until: str | None, scope: str | None, as_json: bool, llm: bool | None) -> None:
     """Answer QUESTION with quoted, cited passages, or say the sources don't cover it."""
     from bot.render import render_answer
 
+    if _llm_mode(ctx, llm):
+        from bot.llm.terminal import stream_to_terminal, synthesis_json
+
+        options = dict(k=k, scope=scope, since=_date_option(since), until=_date_option(until))
+        if as_json:
+            _emit_json(synthesis_json(_library(ctx).ask_llm(question, **options)))
+        else:
+            stream_to_terminal(_library(ctx), question, click.echo, **options)
+        return
     answer = _library(ctx).ask(question, k=k, scope=scope, since=_date_option(since), until=_date_option(until))
     text = render_answer(answer)
     if as_json:
@@ -168,12 +178,14 @@ def ask(ctx: click.Context, question: str, k: int | None, since: str | None, unt
 
 @cli.command()
 @click.option("--scope", default=None, help="Source set to read.")
+@click.option("--llm/--extractive", "llm", default=None, help="Checked, cited language-model answers (streamed) or quoted answers. Default: --llm if CITEBOT_LLM_MODEL is set.")
 @click.pass_context
-def chat(ctx: click.Context, scope: str | None) -> None:
+def chat(ctx: click.Context, scope: str | None, llm: bool | None) -> None:
     """Ask questions interactively; follow-ups ("what did Putin say about that?") use the conversation."""
     from bot.render import render_answer
 
     bot = _library(ctx)
+    use_llm = _llm_mode(ctx, llm)
     history: list[str] = []
     interactive = sys.stdin.isatty()
     if interactive:
@@ -186,12 +198,23 @@ def chat(ctx: click.Context, scope: str | None) -> None:
         if not question.strip():
             break
         try:
-            answer = bot.ask(question, history=history, scope=scope)
+            if use_llm:
+                from bot.llm.terminal import stream_to_terminal
+
+                stream_to_terminal(bot, question, click.echo, history=history, scope=scope)
+                click.echo()
+            else:
+                click.echo(render_answer(bot.ask(question, history=history, scope=scope)) + "\n")
         except USER_ERRORS as err:
             click.echo(f"citebot: error: {err}", err=True)
             continue
-        click.echo(render_answer(answer) + "\n")
         history.append(question)
+
+
+def _llm_mode(ctx: click.Context, flag: bool | None) -> bool:
+    from bot.llm.terminal import use_llm
+
+    return use_llm(_library(ctx), flag)
 
 
 # -- registry ------------------------------------------------------------------------------------

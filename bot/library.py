@@ -227,6 +227,11 @@ class Citebot:
         until: dt.date | None = None,
     ) -> Answer:
         """Answer from the sources, or abstain; `history` holds earlier questions of a conversation."""
+        question, query, passages = self._retrieve(question, history, k, scope, since, until)
+        return compose_answer(question, query, passages, self.embedder, self.settings)
+
+    def _retrieve(self, question, history, k, scope, since, until) -> tuple[str, str, list]:
+        """The cleaned question, the search query and the passages found for it."""
         question = " ".join((question or "").split())
         if not question:
             raise BadQuestion("the question is empty; ask something about the ingested sources")
@@ -235,7 +240,39 @@ class Citebot:
         query = retrieval_query(question, history or [])
         where = _date_filter(since, until)
         passages = self.retriever.search(query, k=k or self.settings.top_k, scope=self._scope(scope), where=where)
-        return compose_answer(question, query, passages, self.embedder, self.settings)
+        return question, query, passages
+
+    # -- optional synthesis mode (bot/llm/) --------------------------------------------------
+    @property
+    def llm_enabled(self) -> bool:
+        from bot.llm.model import llm_configured
+
+        return llm_configured(self.settings)
+
+    async def ask_stream(self, question: str, *, history: list[str] | None = None, k: int | None = None,
+                         scope: str | None = None, since: dt.date | None = None, until: dt.date | None = None,
+                         stream: bool = True, http_client=None):
+        """Synthesis answer as an async stream: `SentenceEvent`s (checked sentences), then one `DoneEvent`.
+
+        Retrieval runs in a worker thread so an event loop (Discord) stays responsive.
+        `http_client` (an `httpx.AsyncClient`) is for callers that run one event loop per question.
+        """
+        import asyncio
+
+        from bot.llm.model import build_chat_model
+        from bot.llm.synthesis import stream_synthesis
+
+        model = build_chat_model(self.settings, http_async_client=http_client)
+        question, query, passages = await asyncio.to_thread(self._retrieve, question, history, k, scope, since, until)
+        extractive = await asyncio.to_thread(compose_answer, question, query, passages, self.embedder, self.settings)
+        async for event in stream_synthesis(model, question, passages, extractive, self.settings, stream=stream, history=history):
+            yield event
+
+    def ask_llm(self, question: str, *, on_sentence: Callable[[str], None] | None = None, **options):
+        """Synchronous synthesis answer (CLI): returns the `Synthesis`; `on_sentence` sees each checked sentence."""
+        from bot.llm.synthesis import run_sync
+
+        return run_sync(self.ask_stream, question, on_sentence=on_sentence, **options)
 
     # -- registry ---------------------------------------------------------------------------
     def sources(self, scope: str | None = None) -> list[DocumentRecord]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
@@ -114,7 +115,31 @@ class Settings(BaseSettings):
     )
     discord_sync_commands: bool = Field(default=True, description="Register (sync) the slash commands with Discord on start.")
 
-    @field_validator("chroma_url", mode="before")
+    # -- optional synthesis mode (bot/llm/); off unless llm_model is set ----------------------------
+    llm_provider: Literal["openai-compatible"] = Field(
+        default="openai-compatible",
+        description="Chat API spoken by the synthesis mode; OpenAI-compatible covers Ollama, vLLM, llama.cpp, LM Studio and hosted APIs.",
+    )
+    llm_model: str | None = Field(
+        default=None, description="Chat model for synthesis answers, e.g. 'llama3.1:8b' on Ollama. Empty = off: extractive answers only."
+    )
+    llm_base_url: str | None = Field(
+        default=None, description="Base URL of the chat API, e.g. http://127.0.0.1:11434/v1 for Ollama; empty = api.openai.com."
+    )
+    llm_api_key: SecretStr | None = Field(
+        default=None,
+        description="API key for the chat API, from CITEBOT_LLM_API_KEY only (OPENAI_API_KEY is deliberately ignored). Never logged.",
+    )
+    llm_timeout_s: float = Field(default=60, gt=0, description="Deadline for one synthesis answer, retries included; then the extractive answer is shown.")
+    llm_max_retries: int = Field(default=2, ge=0, le=10, description="Retries after a timeout, 429 or 5xx, with the client's exponential backoff (honours Retry-After).")
+    llm_temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature; 0 keeps answers close to the passages.")
+    llm_max_tokens: int = Field(default=600, ge=16, le=8000, description="Longest model answer, in tokens.")
+    llm_min_support: float = Field(
+        default=0.4, ge=0, le=1,
+        description="Share of a model sentence's content words that must occur in the passages it cites; below it the sentence is dropped.",
+    )
+
+    @field_validator("chroma_url", "llm_model", "llm_base_url", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value in ("", None) else value
