@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
@@ -78,6 +79,20 @@ class Settings(BaseSettings):
     ingested_by: str = Field(default_factory=_current_user, description="Name recorded in the audit log for CLI ingests.")
     lock_timeout_s: float = Field(default=60, gt=0, description="How long a writer waits for another process's embedded-store lock.")
     log_level: str = Field(default="WARNING", description="Log level for citebot's own messages (stderr).")
+
+    # -- source registry and freshness (issue 9: verified sources) ------------------------------
+    unknown_domains: Literal["allow", "confirm", "refuse"] = Field(
+        default="allow",
+        description=(
+            "Ingesting from a domain not in the source registry (`citebot trust`): 'allow' it, require "
+            "'confirm'ation (--allow-unknown), or 'refuse' it. Files without a front-matter url count as unknown. "
+            "Blocked domains are always refused."
+        ),
+    )
+    stale_after_days: int = Field(
+        default=365, ge=0,
+        description="Answers note when the newest cited source is older than this many days (0 = never note).",
+    )
 
     @field_validator("chroma_url", mode="before")
     @classmethod
