@@ -35,8 +35,11 @@ _SUBJECT_VERB = re.compile(rf"(?:^|[,;:]\s*|\s[—–-]\s*|\bthat\s+)(?P<who>(?:
 _APPOSITIVE_VERB = re.compile(rf"(?:^|[,;:]\s*)(?P<who>(?:[Tt]he\s+)?{_PROPER}),\s+[^,]{{3,80}},\s+{_AUX}(?:{_VERBS})\b")
 # "..., health officials said." — the speaker named at the end of a sentence.
 _TRAILING_SPEAKER = re.compile(rf",\s+(?P<who>(?:the\s+)?{_NAME})\s+(?:{_VERBS})\s*[.!?]?[”\"]?\s*$")
-_QUOTE_THEN_SPEAKER = re.compile(rf"[”\"'],?\s+(?P<who>(?:the\s+|an?\s+)?{_NAME})\s+(?:{_VERBS})\b")
-_SPEAKER_AFTER_QUOTE_VERB = re.compile(rf"[”\"'],?\s+(?:{_VERBS})\s+(?P<who>(?:the\s+|an?\s+)?{_NAME})")
+# Right after a closing quote a speaker may carry a lowercase job title: '..., said inspector Ruth
+# Adeyemi', '...,” chief executive Marco Lind told reporters'.
+_QUOTED_SPEAKER = rf"(?:the\s+|an?\s+)?(?:(?:[a-z]+\s+){{1,3}}{_PROPER}|{_NAME})"
+_QUOTE_THEN_SPEAKER = re.compile(rf"[”\"'],?\s+(?P<who>{_QUOTED_SPEAKER})\s+(?:{_VERBS})\b")
+_SPEAKER_AFTER_QUOTE_VERB = re.compile(rf"[”\"'],?\s+(?:{_VERBS})\s+(?P<who>{_QUOTED_SPEAKER})")
 
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "this", "that", "there", "the", "a", "an", "but", "and", "in", "on"}
 _DISPUTE = re.compile(

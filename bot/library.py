@@ -187,7 +187,7 @@ class Citebot:
             for document in result.documents:
                 why = registry.refusal(document.url, policy=self.settings.unknown_domains, allow_unknown=allow_unknown)
                 if why:
-                    error = UntrustedSource(why, source=document.url or document.origin)
+                    error = UntrustedSource(why, source=document.origin or document.url)
                     report.items.append(ItemResult(origin=document.origin, status="failed", title=document.title, error=str(error)))
                     if progress:
                         progress(1)
