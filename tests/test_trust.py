@@ -157,3 +157,16 @@ def test_cli_trust_sets_lists_and_the_blocked_ingest_is_one_line(tmp_path):
     ]
     bad = run(tmp_path, "trust", "not a domain", "verified")
     assert bad.returncode == 2 and bad.stderr.startswith("citebot: error: 'not a domain' is not a domain name")
+
+
+def test_cli_sources_shows_each_articles_current_tier(tmp_path, embedder):
+    from tests.test_cli import run
+
+    bot = Citebot(make_settings(tmp_path), embedder=embedder)
+    bot.ingest([str(_article(tmp_path / "a.md", "https://hilltimes.example.org/pass"))])
+    bot.set_trust("hilltimes.example.org", "context")
+    result = run(tmp_path, "sources", "--json")
+    assert result.returncode == 0, result.stderr
+    [source] = json.loads(result.stdout)["sources"]
+    assert (source["outlet"], source["tier"]) == ("Hill Times", "context")
+    assert " context  Hill Times · Pass " in run(tmp_path, "sources").stdout
