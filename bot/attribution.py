@@ -57,6 +57,7 @@ class Attribution:
     speaker: str = ""
 
 
+_GROUP_NOUNS = {"officials", "analysts", "experts", "investigators", "authorities", "police", "prosecutors", "researchers", "inspectors"}
 _CONNECTORS = {"of", "the", "for", "in", "and"}
 _TITLES = {"president", "prime", "minister", "foreign", "spokeswoman", "spokesman", "spokesperson", "belarusian", "russian", "ukrainian", "mr.", "ms.", "dr."}
 
@@ -80,6 +81,8 @@ def _clean_speaker(who: str) -> str:
             break
     if not words or (len(words) == 1 and words[0].lower() in _PRONOUNS):
         return ""
+    if words[0].lower() in _GROUP_NOUNS:
+        words = [words[0].lower()] + words[1:]  # "Officials in Kyiv said" -> "officials in Kyiv"
     return " ".join(words)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from bot.answer import Answer, compose_answer, retrieval_query
-from bot.provenance import apply_trust, note_freshness
+from bot.provenance import apply_trust, full_speaker_names, note_freshness
 from bot.errors import BadQuestion, BotError, SourceNotKnown
 from bot.settings import Settings
 from bot.trust import TIERS, UNKNOWN, Registry, UntrustedSource, normalise_domain
@@ -269,7 +269,7 @@ class Citebot:
         registry = self.registry(scope)
         passages = [p for p in passages if registry.tier_for_url(p.url) != "blocked"]  # blocked after ingest
         answer = compose_answer(question, query, passages, self.embedder, self.settings)
-        answer = apply_trust(answer, registry)
+        answer = apply_trust(full_speaker_names(answer, passages), registry)
         return note_freshness(answer, self._clock(), self.settings.stale_after_days)
 
     # -- registry ---------------------------------------------------------------------------

@@ -10,10 +10,12 @@ given ("as of"), because "no newer source" is not "nothing changed".
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 
 from bot.answer import Answer, Citation, SourceRef
 from bot.trust import TIER_RANK, UNKNOWN, Registry
+from vectorstore.records import Passage
 
 KIND_ORDER = {"claim": 0, "report": 1, "dispute": 2}
 
@@ -42,6 +44,36 @@ def apply_trust(answer: Answer, registry: Registry) -> Answer:
     by_id = {r.document_id: r for r in answer.sources}
     answer.citations = [replace(c, n=numbers[c.document_id]) for c in ranked]
     answer.sources = [replace(by_id[d], n=n, tier=tier[d]) for d, n in numbers.items()]
+    return answer
+
+
+_TITLE_WORDS = {
+    "president", "prime", "minister", "foreign", "spokeswoman", "spokesman", "spokesperson", "belarusian",
+    "russian", "ukrainian", "mr.", "ms.", "dr.", "the", "a", "an", "in", "on", "but", "and", "according",
+}
+
+
+def full_speaker_names(answer: Answer, passages: list[Passage]) -> Answer:
+    """'Claim by Lukashenko' -> 'Claim by Alexander Lukashenko' when the same article names him in full.
+
+    Only a first name written directly before the surname in that article's own text is used,
+    so the label never names anyone the source does not.
+    """
+    texts: dict[str, list[str]] = {}
+    for p in passages:
+        texts.setdefault(p.document_id, []).append(p.text)
+
+    def full(c: Citation) -> str:
+        if not c.speaker or " " in c.speaker or not c.speaker[:1].isupper():
+            return c.speaker
+        pattern = re.compile(rf"\b([A-Z][a-z]+)\s+{re.escape(c.speaker)}\b")
+        for text in texts.get(c.document_id, []):
+            for match in pattern.finditer(text):
+                if match.group(1).lower() not in _TITLE_WORDS:
+                    return f"{match.group(1)} {c.speaker}"
+        return c.speaker
+
+    answer.citations = [replace(c, speaker=full(c)) for c in answer.citations]
     return answer
 
 

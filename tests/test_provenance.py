@@ -64,6 +64,12 @@ def test_canonical_answer_shows_both_sides_with_speaker_outlet_and_date(rated_ho
     assert len(re.findall(r"^• .*\[\d+\]$", text, flags=re.MULTILINE)) == len(answer.citations)
 
 
+def test_a_speaker_is_named_in_full_when_the_article_names_them(rated_home, embedder):
+    answer = _bot(rated_home, embedder).ask("What did Lukashenko say about Belarus?")
+    lukashenko = [c for c in answer.citations if c.quote.startswith("Lukashenko said")]
+    assert lukashenko and all(c.speaker == "Alexander Lukashenko" for c in lukashenko)
+
+
 def test_each_side_lists_higher_tiers_first_then_older_reports(rated_home, embedder):
     answer = _bot(rated_home, embedder).ask(CANONICAL_QUESTION)
     assert {c.tier for c in answer.citations} >= {"verified", "unknown"}
