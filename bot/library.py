@@ -324,7 +324,7 @@ class Citebot:
         domain = normalise_domain(domain)
         if tier not in TIERS + (UNKNOWN,):
             raise BotError(f"'{tier}' is not a trust tier; use one of {', '.join(TIERS)} (or {UNKNOWN} to forget the domain)")
-        at = self._clock().isoformat(timespec="microseconds")
+        at = _now()  # real time, like every audit entry (the injectable clock is for freshness notes)
         if tier == UNKNOWN:
             previous, entry = self.store.remove_trust(scope, domain), None
         else:
