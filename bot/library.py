@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from bot.answer import Answer, compose_answer, retrieval_query
-from bot.provenance import apply_trust, full_speaker_names, note_freshness
 from bot.errors import BadQuestion, BotError, SourceNotKnown
+from bot.provenance import apply_trust, full_speaker_names, note_freshness
 from bot.settings import Settings
 from bot.trust import TIERS, UNKNOWN, Registry, UntrustedSource, normalise_domain
 from ingest.chunking import chunk_document
