@@ -133,6 +133,15 @@ def test_files_use_their_front_matter_url_and_files_without_one_count_as_unknown
     assert bot.ingest([str(local)], allow_unknown=True).items[0].status == "added"
 
 
+def test_uploaded_files_follow_the_same_policy(tmp_path, embedder):
+    bot = _bot(tmp_path, embedder)
+    bot.set_trust("spam.example.net", "blocked")
+    data = _article(tmp_path / "up.md", "https://spam.example.net/pass").read_bytes()
+    [item] = bot.ingest_bytes(data, name="up.md").items
+    assert item.status == "failed" and item.error == "up.md: spam.example.net is blocked by the moderators' source registry; not ingested"
+    assert bot.sources() == []
+
+
 def test_blocking_a_domain_later_hides_its_articles_from_answers(tmp_path, embedder):
     bot = _bot(tmp_path, embedder)
     bot.ingest([str(_article(tmp_path / "a.md", "https://hilltimes.example.org/pass"))])
