@@ -40,6 +40,7 @@ class SourceRef:
     author: str
     published_at: str
     url: str
+    tier: str = ""  # the outlet's trust tier in the source registry (bot/trust.py), "" = not looked up
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Citation:
     score: float
     kind: str = "report"
     speaker: str = ""
+    tier: str = ""
 
 
 @dataclass
@@ -70,6 +72,10 @@ class Answer:
     conflict: bool = False
     closest: list[SourceRef] = field(default_factory=list)
     top_score: float = 0.0
+    # Freshness (bot/provenance.py): the date the answer was given and its newest cited source.
+    as_of: str = ""
+    newest_source: str = ""
+    stale_days: int = 0  # > 0 when the newest cited source is older than `stale_after_days`
 
     @property
     def headline(self) -> str:
@@ -85,6 +91,7 @@ class Answer:
             "citations": [asdict(c) for c in self.citations],
             "sources": [asdict(s) for s in (self.closest if self.abstained else self.sources)],
             "top_score": round(self.top_score, 4),
+            "freshness": {"as_of": self.as_of, "newest_source": self.newest_source, "stale_days": self.stale_days},
         }
 
 

@@ -97,8 +97,9 @@ def cli(home: Path | None) -> None:
 @click.argument("targets", nargs=-1, required=True)
 @click.option("--scope", default=None, help="Source set to write to (default: the configured scope).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with per-item results.")
+@click.option("--allow-unknown", is_flag=True, help="Ingest from domains not in the source registry (see 'citebot trust').")
 @click.pass_context
-def ingest(ctx: click.Context, targets: tuple[str, ...], scope: str | None, as_json: bool) -> None:
+def ingest(ctx: click.Context, targets: tuple[str, ...], scope: str | None, as_json: bool, allow_unknown: bool) -> None:
     """Ingest files (.txt .md .html .pdf .jsonl), folders (recursively) and http(s) URLs.
 
     Re-ingesting an unchanged article does nothing; a changed one replaces its old version.
@@ -111,7 +112,7 @@ def ingest(ctx: click.Context, targets: tuple[str, ...], scope: str | None, as_j
     bot = _library(ctx)
     expanded = expand_targets(list(targets))
     with tqdm(total=len(expanded), unit="file", desc="Ingesting", disable=None if not as_json else True, file=sys.stderr, leave=False) as bar:
-        report = bot.ingest(expanded, scope=scope, progress=bar.update)
+        report = bot.ingest(expanded, scope=scope, progress=bar.update, allow_unknown=allow_unknown)
     if as_json:
         _emit_json({
             "added": report.count("added"), "updated": report.count("updated"),
@@ -223,13 +224,21 @@ def _llm_mode(ctx: click.Context, flag: bool | None) -> bool:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object with a 'sources' list.")
 @click.pass_context
 def sources(ctx: click.Context, scope: str | None, as_json: bool) -> None:
-    """List the ingested sources, newest first, with chunk counts."""
-    records = _library(ctx).sources(scope)
+    """List the ingested sources, newest first, with trust tier and chunk counts."""
+    bot = _library(ctx)
+    records = bot.sources(scope)
+    tiers = bot.source_tiers(records, scope)
     if as_json:
-        _emit_json({"count": len(records), "chunks": sum(r.chunk_count for r in records), "sources": [r.to_dict() for r in records]})
+        _emit_json({
+            "count": len(records), "chunks": sum(r.chunk_count for r in records),
+            "sources": [{**r.to_dict(), "tier": tiers[r.document_id]} for r in records],
+        })
         return
     for r in records:
-        click.echo(f"{r.document_id}  {(r.published_at or 'undated')[:10]}  {r.outlet or '-'} · {r.title[:70]} ({r.chunk_count} chunks)")
+        click.echo(
+            f"{r.document_id}  {(r.published_at or 'undated')[:10]}  {tiers[r.document_id]:<8} "
+            f"{r.outlet or '-'} · {r.title[:70]} ({r.chunk_count} chunks)"
+        )
     click.echo(f"{len(records)} sources, {sum(r.chunk_count for r in records)} chunks.")
 
 
@@ -259,7 +268,7 @@ def audit(ctx: click.Context, scope: str | None, limit: int, as_json: bool) -> N
         _emit_json({"entries": [e.to_dict() for e in entries]})
         return
     for e in entries:
-        click.echo(f"{e.at}  {e.actor:<12} {e.action:<7} {e.title[:50]}  {e.content_hash[:12]}")
+        click.echo(f"{e.at}  {e.actor:<12} {e.action:<7} {e.title[:50]}  {e.content_hash[:12] or e.detail}")
 
 
 @cli.command()
@@ -284,6 +293,7 @@ def doctor(ctx: click.Context, repair: bool, as_json: bool) -> None:
 # imports inside the command functions so `citebot ask` stays fast to start).
 # e.g.: from bot.cli_eval import eval_command; cli.add_command(eval_command)
 from bot.cli_discord import discord_command; cli.add_command(discord_command)  # noqa: E402, E702
+from bot.cli_trust import trust_command; cli.add_command(trust_command)  # noqa: E402,E702
 
 
 def main() -> None:

@@ -13,17 +13,19 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from bot.answer import Answer, compose_answer, retrieval_query
-from bot.errors import BadQuestion, SourceNotKnown
+from bot.errors import BadQuestion, BotError, SourceNotKnown
+from bot.provenance import apply_trust, full_speaker_names, note_freshness
 from bot.settings import Settings
+from bot.trust import TIERS, UNKNOWN, Registry, UntrustedSource, normalise_domain
 from ingest.chunking import chunk_document
 from ingest.document import SourceDocument, document_id_for
 from ingest.errors import IngestError
 from ingest.fetch import FetchPolicy
 from ingest.formats import parse_bytes
-from ingest.sources import ReadLimits, SourceResult, expand_targets, read_targets
+from ingest.sources import ReadLimits, SourceResult, expand_targets, is_url, read_targets
 from vectorstore.chroma_store import ChromaStore, StoreConfig
 from vectorstore.embeddings import Embedder, SentenceTransformerEmbedder
-from vectorstore.records import AuditEntry, ChunkRecord, DocumentRecord
+from vectorstore.records import AuditEntry, ChunkRecord, DocumentRecord, TrustEntry
 from vectorstore.retriever import Retriever
 
 MAX_QUESTION_CHARS = 2000
@@ -69,9 +71,14 @@ ProgressCallback = Callable[[int], None]
 class Citebot:
     """One configured citebot: a store, an embedding model and the answer engine."""
 
-    def __init__(self, settings: Settings | None = None, *, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, *, embedder: Embedder | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
         self.settings = settings or Settings()
         self._embedder = embedder
+        # "Now" for freshness notes; injectable so tests can pin the date an answer is given.
+        self._clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
 
     # -- lazily opened parts ----------------------------------------------------------------
     @cached_property
@@ -111,12 +118,29 @@ class Citebot:
         actor: str | None = None,
         scope: str | None = None,
         progress: ProgressCallback | None = None,
+        allow_unknown: bool = False,
     ) -> IngestReport:
-        """Ingest files, folders and URLs; bad items are reported, the rest still land."""
-        expanded = expand_targets(list(targets))
-        return self._ingest_results(read_targets(expanded, self.read_limits), actor=actor, scope=scope, progress=progress)
+        """Ingest files, folders and URLs; bad items are reported, the rest still land.
 
-    def ingest_bytes(self, data: bytes, *, name: str, actor: str | None = None, scope: str | None = None) -> IngestReport:
+        The source registry is consulted before a URL is fetched (a blocked outlet is never
+        contacted) and again on each parsed article (redirects, front-matter URLs of files).
+        """
+        expanded = expand_targets(list(targets))
+        registry = self.registry(scope)
+        results = self._screened(expanded, registry, allow_unknown)
+        return self._ingest_results(results, actor=actor, scope=scope, progress=progress, allow_unknown=allow_unknown, registry=registry)
+
+    def _screened(self, targets: list[str], registry: Registry, allow_unknown: bool) -> Iterable[SourceResult]:
+        for target in targets:
+            why = registry.refusal(target, policy=self.settings.unknown_domains, allow_unknown=allow_unknown) if is_url(target) else ""
+            if why:
+                yield SourceResult(origin=target, error=UntrustedSource(why, source=target))
+            else:
+                yield from read_targets([target], self.read_limits)
+
+    def ingest_bytes(
+        self, data: bytes, *, name: str, actor: str | None = None, scope: str | None = None, allow_unknown: bool = False,
+    ) -> IngestReport:
         """Ingest an uploaded file (a Discord attachment), with the same checks as a file on disk."""
         result = SourceResult(origin=name)
         if len(data) > self.read_limits.max_file_bytes:
@@ -128,13 +152,14 @@ class Citebot:
                 result.documents = parse_bytes(data, name=name, origin=name)
             except IngestError as err:
                 result.error = err
-        return self._ingest_results([result], actor=actor, scope=scope)
+        return self._ingest_results([result], actor=actor, scope=scope, allow_unknown=allow_unknown)
 
     def _ingest_results(
         self, results: Iterable[SourceResult], *, actor: str | None, scope: str | None,
-        progress: ProgressCallback | None = None,
+        progress: ProgressCallback | None = None, allow_unknown: bool = False, registry: Registry | None = None,
     ) -> IngestReport:
         scope = self._scope(scope)
+        registry = registry or self.registry(scope)
         actor = actor or self.settings.ingested_by
         report = IngestReport()
         # Documents are embedded in batches across articles (the model is fastest on full batches);
@@ -161,6 +186,13 @@ class Citebot:
                     progress(1)
                 continue
             for document in result.documents:
+                why = registry.refusal(document.url, policy=self.settings.unknown_domains, allow_unknown=allow_unknown)
+                if why:
+                    error = UntrustedSource(why, source=document.origin or document.url)
+                    report.items.append(ItemResult(origin=document.origin, status="failed", title=document.title, error=str(error)))
+                    if progress:
+                        progress(1)
+                    continue
                 document_id = self._document_id(document, scope)
                 existing = self.store.get_document(scope, document_id)
                 if existing is not None and existing.content_hash == document.content_hash:
@@ -228,7 +260,7 @@ class Citebot:
     ) -> Answer:
         """Answer from the sources, or abstain; `history` holds earlier questions of a conversation."""
         question, query, passages = self._retrieve(question, history, k, scope, since, until)
-        return compose_answer(question, query, passages, self.embedder, self.settings)
+        return self._compose(question, query, passages, scope)
 
     def _retrieve(self, question, history, k, scope, since, until) -> tuple[str, str, list]:
         """The cleaned question, the search query and the passages found for it."""
@@ -240,7 +272,15 @@ class Citebot:
         query = retrieval_query(question, history or [])
         where = _date_filter(since, until)
         passages = self.retriever.search(query, k=k or self.settings.top_k, scope=self._scope(scope), where=where)
+        registry = self.registry(scope)
+        passages = [p for p in passages if registry.tier_for_url(p.url) != "blocked"]  # blocked after ingest
         return question, query, passages
+
+    def _compose(self, question: str, query: str, passages: list, scope: str | None) -> Answer:
+        """The extractive answer, ordered by trust tier, with full speaker names and a freshness note."""
+        answer = compose_answer(question, query, passages, self.embedder, self.settings)
+        answer = apply_trust(full_speaker_names(answer, passages), self.registry(scope))
+        return note_freshness(answer, self._clock(), self.settings.stale_after_days)
 
     # -- optional synthesis mode (bot/llm/) --------------------------------------------------
     @property
@@ -264,7 +304,7 @@ class Citebot:
 
         model = build_chat_model(self.settings, http_async_client=http_client)
         question, query, passages = await asyncio.to_thread(self._retrieve, question, history, k, scope, since, until)
-        extractive = await asyncio.to_thread(compose_answer, question, query, passages, self.embedder, self.settings)
+        extractive = await asyncio.to_thread(self._compose, question, query, passages, scope)
         async for event in stream_synthesis(model, question, passages, extractive, self.settings, stream=stream, history=history):
             yield event
 
@@ -306,6 +346,42 @@ class Citebot:
 
     def audit(self, scope: str | None = None, limit: int = 20) -> list[AuditEntry]:
         return self.store.audit_log(self._scope(scope), limit)
+
+    # -- source registry (trust tiers, bot/trust.py) ---------------------------------------------
+    def registry(self, scope: str | None = None) -> Registry:
+        return Registry.of(self.store.list_trust(self._scope(scope)))
+
+    def trust_entries(self, scope: str | None = None) -> list[TrustEntry]:
+        return self.store.list_trust(self._scope(scope))
+
+    def set_trust(
+        self, domain: str, tier: str, *, outlet: str = "", actor: str | None = None, scope: str | None = None,
+    ) -> tuple[TrustEntry | None, TrustEntry | None]:
+        """Set (or with tier 'unknown', forget) a domain's tier; logged in the audit trail.
+
+        Returns (previous entry, new entry). A change applies at once: blocking a domain hides
+        its already-ingested articles from answers, and later ingests follow the new tier.
+        """
+        scope, actor = self._scope(scope), actor or self.settings.ingested_by
+        domain = normalise_domain(domain)
+        if tier not in TIERS + (UNKNOWN,):
+            raise BotError(f"'{tier}' is not a trust tier; use one of {', '.join(TIERS)} (or {UNKNOWN} to forget the domain)")
+        at = _now()  # real time, like every audit entry (the injectable clock is for freshness notes)
+        if tier == UNKNOWN:
+            previous, entry = self.store.remove_trust(scope, domain), None
+        else:
+            entry = TrustEntry(scope=scope, domain=domain, tier=tier, outlet=outlet, set_by=actor, set_at=at)
+            previous = self.store.set_trust(entry)
+        self.store.record_audit(AuditEntry(
+            at=at, actor=actor, action="trust", scope=scope, document_id=f"domain:{domain}", title=domain,
+            detail=f"{previous.tier if previous else UNKNOWN} -> {tier}" + (f" ({outlet})" if outlet else ""),
+        ))
+        return previous, entry
+
+    def source_tiers(self, records: Iterable[DocumentRecord], scope: str | None = None) -> dict[str, str]:
+        """Each listed article's current tier (looked up live, so a moderator's change shows at once)."""
+        registry = self.registry(scope)
+        return {r.document_id: registry.tier_for_url(r.url) for r in records}
 
 
 def _date_filter(since: dt.date | None, until: dt.date | None) -> dict | None:

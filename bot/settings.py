@@ -139,6 +139,21 @@ class Settings(BaseSettings):
         description="Share of a model sentence's content words that must occur in the passages it cites; below it the sentence is dropped.",
     )
 
+
+    # -- source registry and freshness (issue 9: verified sources) ------------------------------
+    unknown_domains: Literal["allow", "confirm", "refuse"] = Field(
+        default="allow",
+        description=(
+            "Ingesting from a domain not in the source registry (`citebot trust`): 'allow' it, require "
+            "'confirm'ation (--allow-unknown), or 'refuse' it. Files without a front-matter url count as unknown. "
+            "Blocked domains are always refused."
+        ),
+    )
+    stale_after_days: int = Field(
+        default=365, ge=0,
+        description="Answers note when the newest cited source is older than this many days (0 = never note).",
+    )
+
     @field_validator("chroma_url", "llm_model", "llm_base_url", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:

@@ -21,11 +21,12 @@ from pathlib import Path
 
 from vectorstore.errors import StoreError, StoreUnavailable
 from vectorstore.locking import write_lock
-from vectorstore.records import CITATION_FIELDS, AuditEntry, ChunkRecord, DocumentRecord, Passage
+from vectorstore.records import CITATION_FIELDS, AuditEntry, ChunkRecord, DocumentRecord, Passage, TrustEntry
 
 CHUNKS = "citebot_chunks"
 DOCUMENTS = "citebot_documents"
 AUDIT = "citebot_audit"
+TRUST = "citebot_trust"  # moderators' source registry: domain -> trust tier, per scope
 _PLACEHOLDER_VECTOR = [0.0]  # registry and audit records are looked up by id/metadata, never by vector
 _ADD_BATCH = 2000
 
@@ -77,6 +78,7 @@ class ChromaStore:
             )
             self._documents = self._client.get_or_create_collection(DOCUMENTS, embedding_function=None)
             self._audit = self._client.get_or_create_collection(AUDIT, embedding_function=None)
+            self._trust = self._client.get_or_create_collection(TRUST, embedding_function=None)
         except Exception as err:
             raise self._wrap(err) from None
 
@@ -217,6 +219,39 @@ class ChromaStore:
         got = self._call(self._audit.get, where=where, include=["metadatas"])
         entries = sorted((AuditEntry(**m) for m in got["metadatas"]), key=lambda e: e.at, reverse=True)
         return entries[:limit]
+
+    # -- trust registry ---------------------------------------------------------------------
+    # Kept in Chroma like the registry and audit log, so every process sharing a Chroma server
+    # applies the same moderators' decisions; there is no side file to drift out of sync.
+    @staticmethod
+    def trust_id(scope: str, domain: str) -> str:
+        return f"{scope}|{domain}"
+
+    def set_trust(self, entry: TrustEntry) -> TrustEntry | None:
+        """Record a domain's tier in its scope; return the entry it replaced, if any."""
+        with self._writing():
+            previous = self.get_trust(entry.scope, entry.domain)
+            self._call(
+                self._trust.upsert, ids=[self.trust_id(entry.scope, entry.domain)],
+                embeddings=[_PLACEHOLDER_VECTOR], metadatas=[_clean_meta(entry.to_dict())],
+            )
+            return previous
+
+    def get_trust(self, scope: str, domain: str) -> TrustEntry | None:
+        got = self._call(self._trust.get, ids=[self.trust_id(scope, domain)], include=["metadatas"])
+        return TrustEntry(**got["metadatas"][0]) if got["ids"] else None
+
+    def remove_trust(self, scope: str, domain: str) -> TrustEntry | None:
+        """Forget a domain's tier (it becomes unknown again); return the removed entry."""
+        with self._writing():
+            previous = self.get_trust(scope, domain)
+            if previous is not None:
+                self._call(self._trust.delete, ids=[self.trust_id(scope, domain)])
+            return previous
+
+    def list_trust(self, scope: str) -> list[TrustEntry]:
+        got = self._call(self._trust.get, where={"scope": scope}, include=["metadatas"])
+        return sorted((TrustEntry(**m) for m in got["metadatas"]), key=lambda e: e.domain)
 
     # -- search -----------------------------------------------------------------------------
     def search(

@@ -77,3 +77,18 @@ class AuditEntry:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class TrustEntry:
+    """A moderator's verdict on a domain (and the outlet publishing there) within one scope."""
+
+    scope: str
+    domain: str
+    tier: str
+    outlet: str = ""
+    set_by: str = ""
+    set_at: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
