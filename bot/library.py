@@ -18,9 +18,9 @@ from bot.settings import Settings
 from ingest.chunking import chunk_document
 from ingest.document import SourceDocument, document_id_for
 from ingest.errors import IngestError
+from ingest.addresses import parse_networks
 from ingest.fetch import FetchPolicy
-from ingest.formats import parse_bytes
-from ingest.sources import ReadLimits, SourceResult, expand_targets, read_targets
+from ingest.sources import ReadLimits, SourceResult, expand_targets, read_bytes, read_targets
 from vectorstore.chroma_store import ChromaStore, StoreConfig
 from vectorstore.embeddings import Embedder, SentenceTransformerEmbedder
 from vectorstore.records import AuditEntry, ChunkRecord, DocumentRecord
@@ -99,7 +99,12 @@ class Citebot:
         max_bytes = int(s.max_file_mb * 1_000_000)
         return ReadLimits(
             max_file_bytes=max_bytes,
-            fetch=FetchPolicy(max_bytes=max_bytes, timeout_s=s.fetch_timeout_s, allow_private=s.allow_private_urls),
+            max_document_chars=s.max_document_chars,
+            fetch=FetchPolicy(
+                max_bytes=max_bytes, timeout_s=s.fetch_timeout_s, allow_private=s.allow_private_urls,
+                total_timeout_s=s.fetch_total_timeout_s, max_redirects=s.fetch_max_redirects,
+                trusted_networks=parse_networks(s.fetch_trusted_networks),
+            ),
         )
 
     # -- ingestion --------------------------------------------------------------------------
@@ -118,15 +123,10 @@ class Citebot:
     def ingest_bytes(self, data: bytes, *, name: str, actor: str | None = None, scope: str | None = None) -> IngestReport:
         """Ingest an uploaded file (a Discord attachment), with the same checks as a file on disk."""
         result = SourceResult(origin=name)
-        if len(data) > self.read_limits.max_file_bytes:
-            from ingest.errors import SourceTooLarge
-
-            result.error = SourceTooLarge(f"is over the {self.settings.max_file_mb:g} MB limit", source=name)
-        else:
-            try:
-                result.documents = parse_bytes(data, name=name, origin=name)
-            except IngestError as err:
-                result.error = err
+        try:
+            result.documents = read_bytes(data, name=name, origin=name, limits=self.read_limits)
+        except IngestError as err:
+            result.error = err
         return self._ingest_results([result], actor=actor, scope=scope)
 
     def _ingest_results(

@@ -19,7 +19,29 @@ from ingest.formats import PDF_SUFFIXES, SUPPORTED_SUFFIXES, parse_bytes, parse_
 @dataclass(frozen=True)
 class ReadLimits:
     max_file_bytes: int = 20 * 1024 * 1024
+    max_document_chars: int = 2_000_000  # extracted text; a small compressed PDF can hold a lot
     fetch: FetchPolicy = field(default_factory=FetchPolicy)
+
+
+def _within_text_cap(documents: list[SourceDocument], limits: ReadLimits) -> list[SourceDocument]:
+    """Refuse a source whose extracted text is longer than the cap (the whole item, not a truncated copy)."""
+    for document in documents:
+        if len(document.text) > limits.max_document_chars:
+            raise SourceTooLarge(
+                f"has {len(document.text):,} characters of text, over the {limits.max_document_chars:,} limit "
+                "(raise CITEBOT_MAX_DOCUMENT_CHARS to allow it)",
+                source=document.origin,
+            )
+    return documents
+
+
+def read_bytes(data: bytes, *, name: str, origin: str, limits: ReadLimits) -> list[SourceDocument]:
+    """Parse an upload with the same caps as a file on disk (size before parsing, text after)."""
+    if len(data) > limits.max_file_bytes:
+        raise SourceTooLarge(
+            f"is {len(data) / 1_000_000:.1f} MB, over the {limits.max_file_bytes / 1_000_000:g} MB limit", source=origin
+        )
+    return _within_text_cap(parse_bytes(data, name=name, origin=origin), limits)
 
 
 @dataclass
@@ -46,7 +68,7 @@ def read_file(path: Path, limits: ReadLimits) -> list[SourceDocument]:
             "(raise CITEBOT_MAX_FILE_MB to allow it)",
             source=origin,
         )
-    return parse_bytes(path.read_bytes(), name=path.name, origin=origin)
+    return _within_text_cap(parse_bytes(path.read_bytes(), name=path.name, origin=origin), limits)
 
 
 def read_url(url: str, limits: ReadLimits) -> list[SourceDocument]:
@@ -59,7 +81,7 @@ def read_url(url: str, limits: ReadLimits) -> list[SourceDocument]:
         document = parse_html(fetched.body, origin=url, url=fetched.url)
     if not document.url:
         document = SourceDocument(**{**document.__dict__, "url": fetched.url})
-    return [document]
+    return _within_text_cap([document], limits)
 
 
 def _files_under(folder: Path) -> list[Path]:
@@ -93,4 +115,4 @@ def read_targets(targets: list[str], limits: ReadLimits | None = None) -> Iterat
         yield result
 
 
-__all__ = ["ReadLimits", "SourceResult", "expand_targets", "parse_bytes", "read_targets", "parse_text"]
+__all__ = ["ReadLimits", "SourceResult", "expand_targets", "parse_bytes", "read_bytes", "read_targets", "parse_text"]
