@@ -100,6 +100,7 @@ class Citebot:
         return ReadLimits(
             max_file_bytes=max_bytes,
             max_document_chars=s.max_document_chars,
+            max_html_bytes=int(s.max_html_mb * 1_000_000),
             fetch=FetchPolicy(
                 max_bytes=max_bytes, timeout_s=s.fetch_timeout_s, allow_private=s.allow_private_urls,
                 total_timeout_s=s.fetch_total_timeout_s, max_redirects=s.fetch_max_redirects,

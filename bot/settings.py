@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     max_document_chars: int = Field(
         default=2_000_000, ge=1000, description="Longest extracted text of one article (after PDF/HTML extraction); longer sources are refused."
     )
+    max_html_mb: float = Field(
+        default=5, gt=0, description="Largest HTML page (file or download) accepted, in MB: extraction takes seconds per MB, so pages get a lower cap than max_file_mb."
+    )
 
     @field_validator("fetch_trusted_networks")
     @classmethod

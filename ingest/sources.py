@@ -13,13 +13,14 @@ from pathlib import Path
 from ingest.document import SourceDocument
 from ingest.errors import IngestError, SourceNotFound, SourceTooLarge
 from ingest.fetch import FetchPolicy, fetch
-from ingest.formats import PDF_SUFFIXES, SUPPORTED_SUFFIXES, parse_bytes, parse_html, parse_pdf, parse_text
+from ingest.formats import HTML_SUFFIXES, PDF_SUFFIXES, SUPPORTED_SUFFIXES, parse_bytes, parse_html, parse_pdf, parse_text
 
 
 @dataclass(frozen=True)
 class ReadLimits:
     max_file_bytes: int = 20 * 1024 * 1024
     max_document_chars: int = 2_000_000  # extracted text; a small compressed PDF can hold a lot
+    max_html_bytes: int = 5_000_000  # HTML extraction takes ~3 s per MB, so pages get a lower cap
     fetch: FetchPolicy = field(default_factory=FetchPolicy)
 
 
@@ -35,12 +36,23 @@ def _within_text_cap(documents: list[SourceDocument], limits: ReadLimits) -> lis
     return documents
 
 
+def _check_html_size(size: int, limits: ReadLimits, origin: str) -> None:
+    if size > limits.max_html_bytes:
+        raise SourceTooLarge(
+            f"is an HTML page of {size / 1_000_000:.1f} MB, over the {limits.max_html_bytes / 1_000_000:g} MB "
+            "limit for HTML (raise CITEBOT_MAX_HTML_MB, or save the article text as .txt)",
+            source=origin,
+        )
+
+
 def read_bytes(data: bytes, *, name: str, origin: str, limits: ReadLimits) -> list[SourceDocument]:
     """Parse an upload with the same caps as a file on disk (size before parsing, text after)."""
     if len(data) > limits.max_file_bytes:
         raise SourceTooLarge(
             f"is {len(data) / 1_000_000:.1f} MB, over the {limits.max_file_bytes / 1_000_000:g} MB limit", source=origin
         )
+    if Path(name).suffix.lower() in HTML_SUFFIXES:
+        _check_html_size(len(data), limits, origin)
     return _within_text_cap(parse_bytes(data, name=name, origin=origin), limits)
 
 
@@ -68,7 +80,7 @@ def read_file(path: Path, limits: ReadLimits) -> list[SourceDocument]:
             "(raise CITEBOT_MAX_FILE_MB to allow it)",
             source=origin,
         )
-    return _within_text_cap(parse_bytes(path.read_bytes(), name=path.name, origin=origin), limits)
+    return read_bytes(path.read_bytes(), name=path.name, origin=origin, limits=limits)
 
 
 def read_url(url: str, limits: ReadLimits) -> list[SourceDocument]:
@@ -78,6 +90,7 @@ def read_url(url: str, limits: ReadLimits) -> list[SourceDocument]:
     elif fetched.content_type == "text/plain":
         document = parse_text(fetched.body, origin=url, name=fetched.url)
     else:
+        _check_html_size(len(fetched.body), limits, url)
         document = parse_html(fetched.body, origin=url, url=fetched.url)
     if not document.url:
         document = SourceDocument(**{**document.__dict__, "url": fetched.url})
