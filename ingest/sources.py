@@ -76,7 +76,7 @@ def read_file(path: Path, limits: ReadLimits) -> list[SourceDocument]:
     size = path.stat().st_size
     if size > limits.max_file_bytes:
         raise SourceTooLarge(
-            f"is {size // 1_000_000} MB, over the {limits.max_file_bytes // 1_000_000} MB limit "
+            f"is {size / 1_000_000:.1f} MB, over the {limits.max_file_bytes / 1_000_000:g} MB limit "
             "(raise CITEBOT_MAX_FILE_MB to allow it)",
             source=origin,
         )
