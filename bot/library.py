@@ -14,6 +14,7 @@ from functools import cached_property
 
 from bot.answer import Answer, compose_answer, retrieval_query
 from bot.errors import BadQuestion, SourceNotKnown
+from bot.render import terminal_safe
 from bot.settings import Settings
 from ingest.chunking import chunk_document
 from ingest.document import SourceDocument, document_id_for
@@ -227,7 +228,7 @@ class Citebot:
         until: dt.date | None = None,
     ) -> Answer:
         """Answer from the sources, or abstain; `history` holds earlier questions of a conversation."""
-        question = " ".join((question or "").split())
+        question = " ".join(terminal_safe(question or "").split())  # escapes/controls are never part of a question
         if not question:
             raise BadQuestion("the question is empty; ask something about the ingested sources")
         if len(question) > MAX_QUESTION_CHARS:

@@ -26,8 +26,9 @@ _ESCAPES = re.compile(
     r"|\x9b[0-?]*[ -/]*[@-~]?"
     r"|\x1b[ -/]*[0-~]?"
 )
-# Remaining controls (all C0 but newline, DEL, C1) and bidi embedding/override/isolate marks.
-_INVISIBLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Remaining controls (all C0 but newline, DEL, C1), bidi embedding/override/isolate marks and
+# zero-width spaces/BOM (joiners U+200C/U+200D stay: scripts and emoji need them).
+_INVISIBLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 _LINE_BREAKS = re.compile("[\n\u2028\u2029\u0085]+")
 LINK_REMOVED = "(link removed: not an http(s) address)"
 
