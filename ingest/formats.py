@@ -271,7 +271,10 @@ def parse_bytes(data: bytes, *, name: str, origin: str) -> list[SourceDocument]:
     if suffix in PDF_SUFFIXES:
         return [parse_pdf(data, origin=origin, name=name)]
     if suffix in JSONL_SUFFIXES:
-        return list(iter_jsonl(data, origin=origin))
+        documents = list(iter_jsonl(data, origin=origin))
+        if not documents:  # e.g. only a byte-order mark or blank lines (found by the fuzz suite)
+            raise EmptySource("has no JSON lines", source=origin)
+        return documents
     raise UnsupportedSource(
         f"has an unsupported type '{suffix or 'none'}'; citebot reads "
         + ", ".join(sorted(SUPPORTED_SUFFIXES)),

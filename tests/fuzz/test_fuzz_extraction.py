@@ -32,6 +32,7 @@ def parses_or_refuses(data: bytes, name: str) -> None:
 @example(data=b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj trailer<</Root 1 0 R>>", name="a.pdf")
 @example(data=b"\xff\xfe" + "text".encode("utf-16-le"), name="a.txt")
 @example(data=b"---\n- a list\n---\nbody", name="a.md")
+@example(data=b"\xfe\xff", name="a.jsonl")  # found by the long run: a BOM alone used to give zero documents
 def test_arbitrary_bytes_parse_or_raise_an_ingest_error(data, name):
     parses_or_refuses(data, name)
 
@@ -68,6 +69,7 @@ _FRONT = st.dictionaries(
 
 @FUZZ
 @given(front=_FRONT, body=st.text(max_size=300))
+@example(front={"title": None, "url": "0\n0"}, body="")  # found by the long run: a two-line error message
 def test_markdown_with_any_front_matter_parses_or_raises_an_ingest_error(front, body):
     import yaml
 
