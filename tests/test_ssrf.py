@@ -245,3 +245,23 @@ def test_a_server_that_does_not_answer_times_out():
 def test_only_plain_http_urls_are_tried(url, phrase):
     with pytest.raises(FetchError, match=phrase.replace("(", r"\(").replace(")", r"\)")):
         fetch(url, FetchPolicy())
+
+
+def test_settings_reach_the_fetcher_and_bad_networks_are_refused(tmp_path, embedder):
+    """`fetch_trusted_networks` and `fetch_max_redirects` from Settings govern a library ingest."""
+    from pydantic import ValidationError
+
+    from bot.library import Citebot
+    from tests.conftest import make_settings
+
+    with pytest.raises(ValidationError, match="'intranet' is not an IP network"):
+        make_settings(tmp_path, fetch_trusted_networks=["intranet"])
+    bot = Citebot(make_settings(tmp_path, fetch_trusted_networks=["127.0.0.1/32"], fetch_max_redirects=1), embedder=embedder)
+    routes = {"/hop": respond(302, b"", headers={"Location": "http://127.0.0.2/x"}),
+              "/twice": respond(302, b"", headers={"Location": "/hop"})}
+    with http_server(routes) as base:
+        report = bot.ingest([f"{base}/hop", f"{base}/twice"])
+    first, second = (i.error for i in report.items)
+    assert "127.0.0.2: loopback" in first
+    assert "redirected more than 1 times" in second
+    assert bot.sources() == []
