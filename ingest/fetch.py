@@ -229,6 +229,8 @@ def fetch(url: str, policy: FetchPolicy | None = None) -> Fetched:
             except httpx.TimeoutException:
                 raise FetchError(f"timed out after {policy.timeout_s:g} s; try again later", source=url) from None
             except httpx.HTTPError as err:
+                if "CERTIFICATE_VERIFY_FAILED" in str(err):
+                    raise FetchError("has a TLS certificate that could not be verified for its host name", source=url) from None
                 raise FetchError(f"could not be fetched ({type(err).__name__}); check the URL", source=url) from None
         else:
             raise FetchError(f"redirected more than {policy.max_redirects} times", source=url)

@@ -265,3 +265,52 @@ def test_settings_reach_the_fetcher_and_bad_networks_are_refused(tmp_path, embed
     assert "127.0.0.2: loopback" in first
     assert "redirected more than 1 times" in second
     assert bot.sources() == []
+
+
+@pytest.fixture
+def news_test_cert(tmp_path):
+    """A self-signed certificate for 'news.test', made with the openssl command line tool."""
+    import subprocess
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", "/CN=news.test", "-addext", "subjectAltName=DNS:news.test"],
+        check=True, capture_output=True, timeout=60,
+    )
+    return cert, key
+
+
+def test_tls_to_a_pinned_address_still_uses_the_host_name_for_sni_and_verification(news_test_cert):
+    """The socket goes to 127.0.0.1, but TLS names 'news.test' (SNI) and verifies the certificate for it:
+    a self-signed certificate is rejected, so pinning does not weaken TLS."""
+    import http.server
+    import ssl
+    import threading
+
+    server_names: list = []
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*news_test_cert)
+    context.sni_callback = lambda sock, name, ctx: server_names.append(name)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        resolver = MappedResolver({"news.test": ["127.0.0.1"]})
+        with pytest.raises(FetchError, match="TLS certificate that could not be verified"):
+            fetch(f"https://news.test:{server.server_address[1]}/a", policy(resolver))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert server_names == ["news.test"]
+    assert resolver.calls == ["news.test"]
+
+
+@pytest.mark.parametrize("host", ["localhost", "[::1]", "0.0.0.0", "127.1", "2130706433", "0x7f.0.0.1", "[::ffff:127.0.0.1]", "LocalHost"])
+def test_every_spelling_of_loopback_is_refused_without_a_request(host):
+    seen: list = []
+    with http_server({"/a": recording(respond(200, PAGE), seen)}) as base:
+        port = base.rsplit(":", 1)[1]
+        with pytest.raises(BlockedAddress, match="loopback|unspecified"):
+            fetch(f"http://{host}:{port}/a", FetchPolicy())
+    assert seen == []
