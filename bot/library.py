@@ -16,10 +16,10 @@ from bot.answer import Answer, compose_answer, retrieval_query
 from bot.errors import BadQuestion, SourceNotKnown
 from bot.render import terminal_safe
 from bot.settings import Settings
+from ingest.addresses import parse_networks
 from ingest.chunking import chunk_document
 from ingest.document import SourceDocument, document_id_for
 from ingest.errors import IngestError
-from ingest.addresses import parse_networks
 from ingest.fetch import FetchPolicy
 from ingest.sources import ReadLimits, SourceResult, expand_targets, read_bytes, read_targets
 from vectorstore.chroma_store import ChromaStore, StoreConfig
