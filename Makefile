@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: demo test test-fast install clean
+.PHONY: demo test test-fast fuzz install clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: install
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow and not server"
+
+# The property/fuzz suite with thousands of examples per property (CI runs the small 'ci' profile).
+fuzz: install
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest tests/fuzz -q
 
 clean:
 	rm -rf $(VENV) .citebot .pytest_cache

@@ -22,7 +22,9 @@ def _emit_json(payload: object) -> None:
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"citebot: error: {message}", err=True)
+    from bot.render import terminal_safe  # messages can quote a hostile file name, URL or header
+
+    click.echo(f"citebot: error: {terminal_safe(message)}", err=True)
     sys.exit(code)
 
 
@@ -121,11 +123,13 @@ def ingest(ctx: click.Context, targets: tuple[str, ...], scope: str | None, as_j
             "items": [i.to_dict() for i in report.items],
         })
     else:
+        from bot.render import terminal_safe  # titles and errors come from the sources: data, not escapes
+
         for item in report.items:
             if item.status == "failed":
-                click.echo(f"  failed     {item.error}", err=True)
+                click.echo(f"  failed     {terminal_safe(item.error)}", err=True)
             else:
-                click.echo(f"  {item.status:<10} {item.title[:70]} ({item.outlet or 'no outlet'}, {item.chunks} chunks)")
+                click.echo(f"  {item.status:<10} {terminal_safe(item.title[:70])} ({terminal_safe(item.outlet) or 'no outlet'}, {item.chunks} chunks)")
         click.echo(
             f"{report.count('added')} added, {report.count('updated')} updated, "
             f"{report.count('unchanged')} unchanged, {report.count('duplicate')} duplicate, "
@@ -234,11 +238,13 @@ def sources(ctx: click.Context, scope: str | None, as_json: bool) -> None:
             "sources": [{**r.to_dict(), "tier": tiers[r.document_id]} for r in records],
         })
         return
+    from bot.render import terminal_safe
+
     for r in records:
-        click.echo(
+        click.echo(terminal_safe(
             f"{r.document_id}  {(r.published_at or 'undated')[:10]}  {tiers[r.document_id]:<8} "
             f"{r.outlet or '-'} · {r.title[:70]} ({r.chunk_count} chunks)"
-        )
+        ))
     click.echo(f"{len(records)} sources, {sum(r.chunk_count for r in records)} chunks.")
 
 

@@ -15,14 +15,15 @@ from functools import cached_property
 from bot.answer import Answer, compose_answer, retrieval_query
 from bot.errors import BadQuestion, BotError, SourceNotKnown
 from bot.provenance import apply_trust, full_speaker_names, note_freshness
+from bot.render import terminal_safe
 from bot.settings import Settings
 from bot.trust import TIERS, UNKNOWN, Registry, UntrustedSource, normalise_domain
+from ingest.addresses import parse_networks
 from ingest.chunking import chunk_document
 from ingest.document import SourceDocument, document_id_for
 from ingest.errors import IngestError
 from ingest.fetch import FetchPolicy
-from ingest.formats import parse_bytes
-from ingest.sources import ReadLimits, SourceResult, expand_targets, is_url, read_targets
+from ingest.sources import ReadLimits, SourceResult, expand_targets, is_url, read_bytes, read_targets
 from vectorstore.chroma_store import ChromaStore, StoreConfig
 from vectorstore.embeddings import Embedder, SentenceTransformerEmbedder
 from vectorstore.records import AuditEntry, ChunkRecord, DocumentRecord, TrustEntry
@@ -106,7 +107,13 @@ class Citebot:
         max_bytes = int(s.max_file_mb * 1_000_000)
         return ReadLimits(
             max_file_bytes=max_bytes,
-            fetch=FetchPolicy(max_bytes=max_bytes, timeout_s=s.fetch_timeout_s, allow_private=s.allow_private_urls),
+            max_document_chars=s.max_document_chars,
+            max_html_bytes=int(s.max_html_mb * 1_000_000),
+            fetch=FetchPolicy(
+                max_bytes=max_bytes, timeout_s=s.fetch_timeout_s, allow_private=s.allow_private_urls,
+                total_timeout_s=s.fetch_total_timeout_s, max_redirects=s.fetch_max_redirects,
+                trusted_networks=parse_networks(s.fetch_trusted_networks),
+            ),
             follow_feed_links=s.follow_feed_links,
         )
 
@@ -143,15 +150,10 @@ class Citebot:
     ) -> IngestReport:
         """Ingest an uploaded file (a Discord attachment), with the same checks as a file on disk."""
         result = SourceResult(origin=name)
-        if len(data) > self.read_limits.max_file_bytes:
-            from ingest.errors import SourceTooLarge
-
-            result.error = SourceTooLarge(f"is over the {self.settings.max_file_mb:g} MB limit", source=name)
-        else:
-            try:
-                result.documents = parse_bytes(data, name=name, origin=name)
-            except IngestError as err:
-                result.error = err
+        try:
+            result.documents = read_bytes(data, name=name, origin=name, limits=self.read_limits)
+        except IngestError as err:
+            result.error = err
         return self._ingest_results([result], actor=actor, scope=scope, allow_unknown=allow_unknown)
 
     def _ingest_results(
@@ -264,7 +266,7 @@ class Citebot:
 
     def _retrieve(self, question, history, k, scope, since, until) -> tuple[str, str, list]:
         """The cleaned question, the search query and the passages found for it."""
-        question = " ".join((question or "").split())
+        question = " ".join(terminal_safe(question or "").split())  # escapes/controls are never part of a question
         if not question:
             raise BadQuestion("the question is empty; ask something about the ingested sources")
         if len(question) > MAX_QUESTION_CHARS:

@@ -82,6 +82,29 @@ class Settings(BaseSettings):
     ingested_by: str = Field(default_factory=_current_user, description="Name recorded in the audit log for CLI ingests.")
     lock_timeout_s: float = Field(default=60, gt=0, description="How long a writer waits for another process's embedded-store lock.")
     log_level: str = Field(default="WARNING", description="Log level for citebot's own messages (stderr).")
+    # -- hardening limits (issue 8; see SECURITY.md) --
+    fetch_total_timeout_s: float = Field(
+        default=60, gt=0, description="Time limit for a whole URL download, all redirect hops and a slow-dripping server included."
+    )
+    fetch_max_redirects: int = Field(default=5, ge=0, le=20, description="Most redirects followed for one URL; each hop's address is checked.")
+    fetch_trusted_networks: list[str] = Field(
+        default_factory=list,
+        description="IP networks (e.g. '10.1.2.0/24') URL ingestion may reach although they are not public: an intranet news server. Empty = public addresses only.",
+    )
+    max_document_chars: int = Field(
+        default=2_000_000, ge=1000, description="Longest extracted text of one article (after PDF/HTML extraction); longer sources are refused."
+    )
+    max_html_mb: float = Field(
+        default=5, gt=0, description="Largest HTML page (file or download) accepted, in MB: extraction takes seconds per MB, so pages get a lower cap than max_file_mb."
+    )
+
+    @field_validator("fetch_trusted_networks")
+    @classmethod
+    def _networks_parse(cls, value: list[str]) -> list[str]:
+        from ingest.addresses import parse_networks
+
+        parse_networks(value)  # ValueError names the bad entry
+        return value
 
     # -- Discord adapter (`citebot discord`) --------------------------------------------------
     discord_token: SecretStr | None = Field(

@@ -14,7 +14,9 @@ class IngestError(Exception):
 
     def __init__(self, message: str, *, source: str | None = None) -> None:
         self.source = source
-        super().__init__(f"{source}: {message}" if source else message)
+        text = f"{source}: {message}" if source else message
+        # One line, always: a file name, URL or front-matter value may carry newlines (fuzz-found).
+        super().__init__(" ".join(text.split()))
 
 
 class SourceNotFound(IngestError):

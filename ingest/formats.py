@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import yaml
 
 from ingest.document import SourceDocument
-from ingest.errors import EmptySource, MalformedSource, UnsupportedSource
+from ingest.errors import EmptySource, MalformedSource, SourceTooLarge, UnsupportedSource
 from ingest.text import clean_text
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
@@ -47,23 +47,56 @@ def decode_text(data: bytes, *, origin: str) -> str:
     UTF-8 (with or without BOM) is tried first; otherwise charset-normalizer guesses, and when it
     cannot, the user is told to convert the file.
     """
+    _refuse_known_binary(data, origin)
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise MalformedSource(
             "looks like a binary file, not text; check the file or its extension", source=origin
         )
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
+        text = _guess_decode(data, origin)
+    if _looks_binary(text):
+        raise MalformedSource("looks like a binary file, not text; check the file or its extension", source=origin)
+    return text
+
+
+def _guess_decode(data: bytes, origin: str) -> str:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None:
+    matches = list(from_bytes(data))
+    if not matches:
         raise MalformedSource(
             "is not valid UTF-8 and its encoding could not be detected; save it as UTF-8",
             source=origin,
         )
-    return str(best)
+    # On short texts the detector cannot tell Western code pages apart ('café' vs 'cafť'); Windows-1252
+    # is by far the most common legacy encoding of news text (and the web's default), so it wins ties.
+    best = min(matches, key=lambda m: m.chaos)
+    western = next((m for m in matches if m.encoding == "cp1252" and m.chaos <= best.chaos + 0.02), None)
+    return str(western or best)
+
+
+_MAGIC = {
+    b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image", b"PK\x03\x04": "a ZIP archive",
+    b"\x1f\x8b": "gzip-compressed", b"%PDF-": "a PDF", b"\x7fELF": "a program",
+    b"Rar!": "a RAR archive", b"7z\xbc\xaf": "a 7-Zip archive", b"\xd0\xcf\x11\xe0": "an Office document",
+}
+
+
+def _refuse_known_binary(data: bytes, origin: str) -> None:
+    """A file whose first bytes say 'image', 'archive' or 'PDF' is refused by name, not decoded."""
+    for magic, kind in _MAGIC.items():
+        if data.startswith(magic):
+            raise MalformedSource(
+                f"is {kind}, not text; check the file or give it the right extension", source=origin
+            )
+
+
+def _looks_binary(text: str) -> bool:
+    """Text with many control characters is a binary file that happened to decode."""
+    controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\x0c")
+    return controls > max(4, len(text) // 100)
 
 
 def _normalise_date(value: object) -> str:
@@ -80,7 +113,25 @@ def _metadata_from(mapping: dict, *, origin: str) -> dict[str, str]:
         target = _KEY_ALIASES.get(str(key).lower())
         if target and value not in (None, ""):
             fields[target] = _normalise_date(value) if target == "published_at" else str(value).strip()
+    if "url" in fields and not is_http_url(fields["url"]):
+        # A citation links to the source's own page; 'javascript:' or 'file:' links are never stored.
+        raise MalformedSource(
+            f"has url '{fields['url'][:80]}', which is not an http(s) address; fix or remove it", source=origin
+        )
     return fields
+
+
+def is_http_url(url: str) -> bool:
+    """True for a plain http(s) URL with a host: the only links citebot stores or shows."""
+    from urllib.parse import urlsplit
+
+    if any(ch.isspace() or ord(ch) < 32 for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def _title_from_text(text: str, fallback: str) -> str:
@@ -128,7 +179,11 @@ def parse_html(data: bytes | str, *, origin: str, url: str = "") -> SourceDocume
     except Exception as err:  # trafilatura raises assorted lxml errors on broken markup
         raise MalformedSource(f"could not be parsed as HTML ({type(err).__name__})", source=origin) from None
     if extracted is None or not (extracted.text or "").strip():
-        raise EmptySource("has no article text that could be extracted", source=origin)
+        raise EmptySource(
+            "has no article text that could be extracted (pages that are only scripts, images or "
+            "very deeply nested markup cannot be read); save the article text as .txt instead",
+            source=origin,
+        )
     text = clean_text(extracted.text)
     title = (extracted.title or "").strip()
     # trafilatura repeats the headline as the first line of the text; drop it once.
@@ -141,7 +196,7 @@ def parse_html(data: bytes | str, *, origin: str, url: str = "") -> SourceDocume
         outlet=(extracted.sitename or "").strip(),
         author=(extracted.author or "").strip(),
         published_at=(extracted.date or "").strip(),
-        url=url or (extracted.url or ""),
+        url=url or (extracted.url if is_http_url(extracted.url or "") else ""),
         origin=origin,
     )
 
@@ -149,7 +204,7 @@ def parse_html(data: bytes | str, *, origin: str, url: str = "") -> SourceDocume
 def parse_pdf(data: bytes, *, origin: str, name: str) -> SourceDocument:
     """Text of a PDF's pages (pypdf); encrypted and image-only PDFs are refused clearly."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -157,16 +212,22 @@ def parse_pdf(data: bytes, *, origin: str, name: str) -> SourceDocument:
             raise MalformedSource("is encrypted; save an unprotected copy and try again", source=origin)
         pages = [page.extract_text() or "" for page in reader.pages]
         info = reader.metadata or {}
+        created = getattr(info, "creation_date", None) if info else None
+        title, author = str(info.get("/Title") or "").strip(), str(info.get("/Author") or "").strip()
     except MalformedSource:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as err:
+    except LimitReachedError:
+        # pypdf caps every decompressed stream (75 MB by default): a Flate "bomb" lands here.
+        raise SourceTooLarge("expands past the PDF decompression limit; it may be a compression bomb", source=origin) from None
+    except RecursionError:
+        raise MalformedSource("is not a readable PDF (nested too deeply)", source=origin) from None
+    except Exception as err:  # noqa: BLE001 - pypdf raises a zoo of types on malformed files (fuzz-tested)
         raise MalformedSource(f"is not a readable PDF ({type(err).__name__})", source=origin) from None
     text = _require_text(clean_text("\n\n".join(pages)), origin, "an image-only PDF needs OCR first")
-    created = getattr(info, "creation_date", None) if info else None
     return SourceDocument(
         text=text,
-        title=str(info.get("/Title") or "").strip() or _title_from_text(text, name),
-        author=str(info.get("/Author") or "").strip(),
+        title=title or _title_from_text(text, name),
+        author=author,
         published_at=created.date().isoformat() if isinstance(created, dt.datetime) else "",
         origin=origin,
     )
@@ -210,7 +271,10 @@ def parse_bytes(data: bytes, *, name: str, origin: str) -> list[SourceDocument]:
     if suffix in PDF_SUFFIXES:
         return [parse_pdf(data, origin=origin, name=name)]
     if suffix in JSONL_SUFFIXES:
-        return list(iter_jsonl(data, origin=origin))
+        documents = list(iter_jsonl(data, origin=origin))
+        if not documents:  # e.g. only a byte-order mark or blank lines (found by the fuzz suite)
+            raise EmptySource("has no JSON lines", source=origin)
+        return documents
     raise UnsupportedSource(
         f"has an unsupported type '{suffix or 'none'}'; citebot reads "
         + ", ".join(sorted(SUPPORTED_SUFFIXES)),

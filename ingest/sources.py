@@ -14,14 +14,48 @@ from ingest.document import SourceDocument
 from ingest.errors import IngestError, SourceNotFound, SourceTooLarge
 from ingest.feeds import FEED_SUFFIXES, entry_document, looks_like_feed, parse_feed, with_feed_metadata
 from ingest.fetch import Fetched, FetchPolicy, fetch
-from ingest.formats import PDF_SUFFIXES, SUPPORTED_SUFFIXES, parse_bytes, parse_html, parse_pdf, parse_text
+from ingest.formats import HTML_SUFFIXES, PDF_SUFFIXES, SUPPORTED_SUFFIXES, parse_bytes, parse_html, parse_pdf, parse_text
 
 
 @dataclass(frozen=True)
 class ReadLimits:
     max_file_bytes: int = 20 * 1024 * 1024
+    max_document_chars: int = 2_000_000  # extracted text; a small compressed PDF can hold a lot
+    max_html_bytes: int = 5_000_000  # HTML extraction takes ~3 s per MB, so pages get a lower cap
     fetch: FetchPolicy = field(default_factory=FetchPolicy)
     follow_feed_links: bool = True  # fetch each feed entry's page for its full text
+
+
+def _within_text_cap(documents: list[SourceDocument], limits: ReadLimits) -> list[SourceDocument]:
+    """Refuse a source whose extracted text is longer than the cap (the whole item, not a truncated copy)."""
+    for document in documents:
+        if len(document.text) > limits.max_document_chars:
+            raise SourceTooLarge(
+                f"has {len(document.text):,} characters of text, over the {limits.max_document_chars:,} limit "
+                "(raise CITEBOT_MAX_DOCUMENT_CHARS to allow it)",
+                source=document.origin,
+            )
+    return documents
+
+
+def _check_html_size(size: int, limits: ReadLimits, origin: str) -> None:
+    if size > limits.max_html_bytes:
+        raise SourceTooLarge(
+            f"is an HTML page of {size / 1_000_000:.1f} MB, over the {limits.max_html_bytes / 1_000_000:g} MB "
+            "limit for HTML (raise CITEBOT_MAX_HTML_MB, or save the article text as .txt)",
+            source=origin,
+        )
+
+
+def read_bytes(data: bytes, *, name: str, origin: str, limits: ReadLimits) -> list[SourceDocument]:
+    """Parse an upload with the same caps as a file on disk (size before parsing, text after)."""
+    if len(data) > limits.max_file_bytes:
+        raise SourceTooLarge(
+            f"is {len(data) / 1_000_000:.1f} MB, over the {limits.max_file_bytes / 1_000_000:g} MB limit", source=origin
+        )
+    if Path(name).suffix.lower() in HTML_SUFFIXES:
+        _check_html_size(len(data), limits, origin)
+    return _within_text_cap(parse_bytes(data, name=name, origin=origin), limits)
 
 
 @dataclass
@@ -42,24 +76,25 @@ def read_file(path: Path, limits: ReadLimits) -> list[SourceDocument]:
     if not path.is_file():
         raise SourceNotFound("no such file or folder", source=origin)
     read_file_size_check(path, limits)
-    return parse_bytes(path.read_bytes(), name=path.name, origin=origin)
+    return read_bytes(path.read_bytes(), name=path.name, origin=origin, limits=limits)
 
 
 def read_url(url: str, limits: ReadLimits) -> list[SourceDocument]:
     fetched = fetch(url, limits.fetch)
-    return _documents_from_fetched(url, fetched)
+    return _documents_from_fetched(url, fetched, limits)
 
 
-def _documents_from_fetched(url: str, fetched: Fetched) -> list[SourceDocument]:
+def _documents_from_fetched(url: str, fetched: Fetched, limits: ReadLimits) -> list[SourceDocument]:
     if fetched.content_type == "application/pdf" or fetched.url.lower().endswith(tuple(PDF_SUFFIXES)):
         document = parse_pdf(fetched.body, origin=url, name=fetched.url)
     elif fetched.content_type == "text/plain":
         document = parse_text(fetched.body, origin=url, name=fetched.url)
     else:
+        _check_html_size(len(fetched.body), limits, url)
         document = parse_html(fetched.body, origin=url, url=fetched.url)
     if not document.url:
         document = SourceDocument(**{**document.__dict__, "url": fetched.url})
-    return [document]
+    return _within_text_cap([document], limits)
 
 
 def _files_under(folder: Path) -> list[Path]:
@@ -106,7 +141,7 @@ def _read_one(target: str, limits: ReadLimits) -> Iterator[SourceResult]:
         if looks_like_feed(fetched.body, fetched.content_type):
             yield from _feed_results(fetched.body, target, limits, follow=limits.follow_feed_links)
             return
-        yield SourceResult(origin=target, documents=_documents_from_fetched(target, fetched))
+        yield SourceResult(origin=target, documents=_documents_from_fetched(target, fetched, limits))
         return
     path = Path(target)
     if path.suffix.lower() in FEED_SUFFIXES and path.is_file():
@@ -121,7 +156,7 @@ def read_file_size_check(path: Path, limits: ReadLimits) -> None:
     size = path.stat().st_size
     if size > limits.max_file_bytes:
         raise SourceTooLarge(
-            f"is {size // 1_000_000} MB, over the {limits.max_file_bytes // 1_000_000} MB limit "
+            f"is {size / 1_000_000:.1f} MB, over the {limits.max_file_bytes / 1_000_000:g} MB limit "
             "(raise CITEBOT_MAX_FILE_MB to allow it)",
             source=str(path),
         )
@@ -137,4 +172,4 @@ def read_targets(targets: list[str], limits: ReadLimits | None = None) -> Iterat
             yield SourceResult(origin=target, error=err)
 
 
-__all__ = ["ReadLimits", "SourceResult", "expand_targets", "parse_bytes", "read_targets", "parse_text"]
+__all__ = ["ReadLimits", "SourceResult", "expand_targets", "parse_bytes", "read_bytes", "read_targets", "parse_text"]
