@@ -78,8 +78,13 @@ class Settings(BaseSettings):
     ingested_by: str = Field(default_factory=_current_user, description="Name recorded in the audit log for CLI ingests.")
     lock_timeout_s: float = Field(default=60, gt=0, description="How long a writer waits for another process's embedded-store lock.")
     log_level: str = Field(default="WARNING", description="Log level for citebot's own messages (stderr).")
+    # -- shared store (Chroma server) ---------------------------------------------------------
+    chroma_database: str | None = Field(
+        default=None,
+        description="Database on the Chroma server (created on first use), so one server can hold several separate stores; empty = Chroma's default database.",
+    )
 
-    @field_validator("chroma_url", mode="before")
+    @field_validator("chroma_url", "chroma_database", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value in ("", None) else value

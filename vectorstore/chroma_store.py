@@ -13,6 +13,9 @@ orphans such a crash leaves behind.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -38,6 +41,7 @@ class StoreConfig:
     url: str | None = None
     headers: dict[str, str] | None = None
     lock_timeout_s: float = 60.0
+    database: str | None = None  # a Chroma server database; None = Chroma's default database
 
     @property
     def describe(self) -> str:
@@ -54,6 +58,41 @@ def _date_ordinal(value: str) -> int:
 
 def _clean_meta(meta: dict) -> dict:
     return {k: ("" if v is None else v) for k, v in meta.items()}
+
+
+TEST_PAUSE_ENV = "CITEBOT_TEST_PAUSE_AT"
+
+
+def _test_pause(point: str) -> None:
+    """Crash-test hook, inert unless `CITEBOT_TEST_PAUSE_AT` names this point.
+
+    The crash tests set it on a real `python -m bot ingest` subprocess, wait for the "paused at"
+    line on stderr, then SIGKILL the process there: a deterministic crash between two writes.
+    Points: `after_chunks` (chunks written, registry not), `after_registry` (registry written,
+    the replaced version's chunks not yet deleted), `after_document` (one document complete).
+    """
+    if os.environ.get(TEST_PAUSE_ENV) == point:
+        print(f"citebot-test: paused at {point}", file=sys.stderr, flush=True)
+        time.sleep(3600)
+
+
+def _is_chroma_error(err: Exception) -> bool:
+    """Errors the server answered with (bad auth, bad request), as opposed to "not reachable"."""
+    from chromadb.errors import ChromaError
+
+    return isinstance(err, ChromaError)
+
+
+def _ensure_database(name: str, **where) -> None:
+    """Create the named server database on first use, so one server can hold several stores."""
+    import chromadb
+    from chromadb.errors import NotFoundError
+
+    admin = chromadb.AdminClient(chromadb.HttpClient(**where).get_settings())
+    try:
+        admin.get_database(name)
+    except NotFoundError:
+        admin.create_database(name)
 
 
 @dataclass(frozen=True)
@@ -92,13 +131,17 @@ class ChromaStore:
                 from urllib.parse import urlsplit
 
                 parts = urlsplit(config.url)
-                return chromadb.HttpClient(
+                where = dict(
                     host=parts.hostname or "127.0.0.1",
                     port=parts.port or (443 if parts.scheme == "https" else 8000),
                     ssl=parts.scheme == "https",
                     headers=config.headers or {},
                     settings=settings,
                 )
+                if config.database:
+                    _ensure_database(config.database, **where)
+                    where["database"] = config.database
+                return chromadb.HttpClient(**where)
             assert config.path is not None
             config.path.mkdir(parents=True, exist_ok=True)
             return chromadb.PersistentClient(path=str(config.path), settings=settings)
@@ -107,11 +150,13 @@ class ChromaStore:
 
     @staticmethod
     def _wrap_for(config: StoreConfig, err: Exception) -> StoreError:
-        if config.url:
+        if config.url and not _is_chroma_error(err):
             return StoreUnavailable(
                 f"cannot reach the Chroma server at {config.url} ({type(err).__name__}); "
                 "start it with 'chroma run' or check CITEBOT_CHROMA_URL"
             )
+        if config.url:
+            return StoreError(f"the Chroma server at {config.url} refused the request: {err}")
         return StoreError(f"cannot open the store at {config.path} ({err}); check CITEBOT_HOME")
 
     def _wrap(self, err: Exception) -> StoreError:
@@ -177,11 +222,14 @@ class ChromaStore:
                     documents=[c.text for c in batch],
                     metadatas=[_clean_meta({**base, "chunk_index": c.index, "start": c.start, "end": c.end}) for c in batch],
                 )
+            _test_pause("after_chunks")
             self._call(
                 self._documents.upsert, ids=[self.registry_id(record.scope, record.document_id)],
                 embeddings=[_PLACEHOLDER_VECTOR], metadatas=[_clean_meta(record.to_dict())],
             )
+            _test_pause("after_registry")
             self._delete_stale_chunks(record.scope, record.document_id, keep_hash=record.content_hash)
+            _test_pause("after_document")
             return previous
 
     def remove_document(self, scope: str, document_id: str) -> DocumentRecord | None:
