@@ -334,6 +334,10 @@ class ChromaStore:
         )
 
     # -- maintenance ------------------------------------------------------------------------
+    def collections(self) -> tuple:
+        """The chunk, registry and audit collections, for whole-store export/import (`transfer.py`)."""
+        return self._chunks, self._documents, self._audit
+
     def count_chunks(self) -> int:
         return int(self._call(self._chunks.count))
 
