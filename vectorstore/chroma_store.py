@@ -109,7 +109,11 @@ class ChromaStore:
 
     def __init__(self, config: StoreConfig) -> None:
         self.config = config
-        self._client = self._connect(config)
+        self._generation = self._read_generation()  # read before opening: a race only costs a reload
+        self._open()
+
+    def _open(self) -> None:
+        self._client = self._connect(self.config)
         try:
             self._chunks = self._client.get_or_create_collection(
                 CHUNKS, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
@@ -118,6 +122,42 @@ class ChromaStore:
             self._audit = self._client.get_or_create_collection(AUDIT, embedding_function=None)
         except Exception as err:
             raise self._wrap(err) from None
+
+    # -- embedded store shared by several processes -----------------------------------------
+    # Embedded Chroma 1.5.9 reads other processes' writes in get/count (SQLite), but its vector
+    # index is loaded once per process: a long-lived reader (the Discord bot) would not find
+    # chunks another process (a CLI ingest) added later. Writers therefore bump a generation
+    # file under the write lock, and searches reopen Chroma when it changed. A server needs none.
+    def _generation_file(self) -> Path | None:
+        return None if self.config.url else self.config.path / "generation"
+
+    def _read_generation(self) -> str:
+        path = self._generation_file()
+        try:
+            return path.read_text() if path else ""
+        except OSError:
+            return ""
+
+    def _bump_generation(self) -> None:
+        path = self._generation_file()
+        if path is None:
+            return
+        token = uuid.uuid4().hex
+        tmp = path.with_name(f"generation.{os.getpid()}")
+        tmp.write_text(token)
+        tmp.replace(path)
+        self._generation = token
+
+    def _refresh_if_stale(self) -> None:
+        if self.config.url or self._read_generation() == self._generation:
+            return
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        self._generation = self._read_generation()
+        # Chroma caches one engine per path per process; drop it (other holders keep theirs) so
+        # the new client loads the vector index as it is on disk now.
+        SharedSystemClient._identifier_to_system.pop(str(self.config.path), None)
+        self._open()
 
     # -- connection -------------------------------------------------------------------------
     @staticmethod
@@ -171,7 +211,12 @@ class ChromaStore:
             yield
             return
         with write_lock(self.config.path / "write.lock", timeout_s=self.config.lock_timeout_s):
-            yield
+            self._refresh_if_stale()
+            self._bump_generation()  # now too: if this process dies mid-write, readers still reload
+            try:
+                yield
+            finally:
+                self._bump_generation()
 
     def _call(self, fn, *args, **kwargs):
         try:
@@ -276,6 +321,7 @@ class ChromaStore:
         where: dict | None = None,
     ) -> list[Passage]:
         """Nearest chunks by cosine similarity, restricted to live document versions."""
+        self._refresh_if_stale()
         clauses = [c for c in ([{"scope": scope}] if scope is not None else []) + ([where] if where else [])]
         filt = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
         total = self._call(self._chunks.count)
