@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from click.testing import CliRunner
 
+from bot.cli import cli
 from bot.library import Citebot
 from tests.conftest import make_settings
 from tests.store_checks import (
@@ -37,17 +39,19 @@ def _titles(path) -> list[str]:
 def test_kill_after_chunks_before_registry_leaves_the_document_invisible(tmp_path, embedder, backend):
     articles = write_articles(tmp_path / "a.jsonl", 20, 1, min_chars=1500)
     bot = Citebot(make_settings(tmp_path / "home", **backend), embedder=embedder)
-    kill_at(cli_env(tmp_path / "home", **_backend_env(backend)), "after_chunks", "ingest", str(articles))
+    env = cli_env(tmp_path / "home", **_backend_env(backend))
+    kill_at(env, "after_chunks", "ingest", str(articles))
 
     assert bot.sources() == []  # not registered: queries cannot see any of its chunks
     assert bot.retriever.search(_titles(articles)[0]) == []
-    found = bot.store.check()
-    assert found.orphan_chunks > 1 and found.incomplete_documents == []
+    doctor = CliRunner().invoke(cli, ["doctor", "--json"], env=env)
+    assert doctor.exit_code == 5 and json.loads(doctor.output)["orphan_chunks"] > 1
+    assert json.loads(doctor.output)["incomplete_documents"] == []
 
     assert bot.ingest([str(articles)]).count("added") == 1  # the rerun finishes the job
     assert_no_duplicates(bot.store)  # same deterministic chunk ids: the orphans were overwritten
     assert_every_document_complete(bot.store)
-    assert bot.store.check().orphan_chunks == 0
+    assert CliRunner().invoke(cli, ["doctor"], env=env).exit_code == 0
 
 
 def test_kill_after_registry_during_an_update_shows_only_the_new_version(tmp_path, embedder):

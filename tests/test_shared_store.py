@@ -91,6 +91,19 @@ def test_server_restart_gives_a_clear_error_then_recovers_without_restarting_cit
         server.stop()
 
 
+@pytest.mark.slow
+def test_a_long_running_citebot_on_the_embedded_store_finds_what_another_process_ingested(tmp_path, embedder):
+    bot = Citebot(make_settings(tmp_path / "home"), embedder=embedder)
+    assert bot.sources() == [] and bot.retriever.search("anything") == []  # opened before the ingest
+    article = write_articles(tmp_path / "a.jsonl", 30, 1, min_chars=1500)
+    writer = start_cli(cli_env(tmp_path / "home"), "ingest", str(article))
+    _, err = writer.communicate(timeout=300)
+    assert writer.returncode == 0, err[-2000:]
+    title = json.loads(article.read_text())["title"]
+    hits = bot.retriever.search(title)
+    assert hits and {p.title for p in hits} == {title}
+
+
 @pytest.mark.server
 @pytest.mark.slow
 def test_two_processes_ingesting_at_once_into_one_server(chroma_server, tmp_path, embedder):
