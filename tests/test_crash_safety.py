@@ -79,7 +79,7 @@ def test_kill_after_registry_during_an_update_shows_only_the_new_version(tmp_pat
 
 
 def test_kill_between_documents_keeps_the_finished_ones_and_the_rerun_adds_the_rest(tmp_path, embedder):
-    articles = write_articles(tmp_path / "a.jsonl", 22, 3, min_chars=1500)
+    articles = write_articles(tmp_path / "a.jsonl", 22, 3, min_chars=800)
     bot = Citebot(make_settings(tmp_path / "home"), embedder=embedder)
     kill_at(cli_env(tmp_path / "home"), "after_document", "ingest", str(articles))
 
