@@ -154,8 +154,13 @@ class ChromaStore:
         from chromadb.api.shared_system_client import SharedSystemClient
 
         self._generation = self._read_generation()
-        # Chroma caches one engine per path per process; drop it (other holders keep theirs) so
-        # the new client loads the vector index as it is on disk now.
+        # Chroma caches one engine per path per process. Release ours (stopped if we were its last
+        # user), then drop the cache entry (other holders keep theirs) so the new client loads
+        # the vector index as it is on disk now.
+        try:
+            self._client.close()
+        except Exception:  # an engine that will not close cleanly is still replaced below
+            pass
         SharedSystemClient._identifier_to_system.pop(str(self.config.path), None)
         self._open()
 
