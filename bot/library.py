@@ -86,7 +86,10 @@ class Citebot:
     def store(self) -> ChromaStore:
         s = self.settings
         headers = {"Authorization": f"Bearer {s.chroma_auth_token.get_secret_value()}"} if s.chroma_auth_token else None
-        return ChromaStore(StoreConfig(path=s.store_path, url=s.chroma_url, headers=headers, lock_timeout_s=s.lock_timeout_s))
+        return ChromaStore(StoreConfig(
+            path=s.store_path, url=s.chroma_url, headers=headers, lock_timeout_s=s.lock_timeout_s,
+            database=s.chroma_database,
+        ))
 
     @property
     def embedder(self) -> Embedder:

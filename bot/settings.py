@@ -162,7 +162,6 @@ class Settings(BaseSettings):
         description="Share of a model sentence's content words that must occur in the passages it cites; below it the sentence is dropped.",
     )
 
-
     # -- source registry and freshness (issue 9: verified sources) ------------------------------
     unknown_domains: Literal["allow", "confirm", "refuse"] = Field(
         default="allow",
@@ -177,7 +176,14 @@ class Settings(BaseSettings):
         description="Answers note when the newest cited source is older than this many days (0 = never note).",
     )
 
-    @field_validator("chroma_url", "llm_model", "llm_base_url", mode="before")
+
+    # -- shared store (Chroma server) ---------------------------------------------------------
+    chroma_database: str | None = Field(
+        default=None,
+        description="Database on the Chroma server (created on first use), so one server can hold several separate stores; empty = Chroma's default database.",
+    )
+
+    @field_validator("chroma_url", "chroma_database", "llm_model", "llm_base_url", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value in ("", None) else value

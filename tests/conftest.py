@@ -7,6 +7,7 @@ store under `tmp_path`, so tests never see each other's data.
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from bot.library import Citebot  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from tests.chroma_server import ChromaServer  # noqa: E402
 from vectorstore.embeddings import SentenceTransformerEmbedder  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -71,3 +73,49 @@ def sample_home(tmp_path_factory, embedder) -> Path:
 @pytest.fixture
 def sample_bot(sample_home, embedder) -> Citebot:
     return Citebot(make_settings(sample_home), embedder=embedder)
+
+
+# -- back ends: embedded Chroma and a real `chroma run` server -------------------------------------
+BACKENDS = ["embedded", pytest.param("server", marks=pytest.mark.server)]
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """One real Chroma server per session; each test gets its own database on it."""
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server") / "db").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> dict:
+    """Settings overrides selecting the store: {} = embedded in home, else a fresh server database."""
+    if request.param == "embedded":
+        return {}
+    server = request.getfixturevalue("chroma_server")
+    return {"chroma_url": server.url, "chroma_database": f"test-{uuid.uuid4().hex[:12]}"}
+
+
+@pytest.fixture
+def backend_citebot(tmp_path, embedder, backend) -> Citebot:
+    """An empty citebot on the parametrised back end."""
+    return Citebot(make_settings(tmp_path / "home", **backend), embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def sample_server_settings(chroma_server, tmp_path_factory, embedder) -> dict:
+    """The sample corpus ingested once into its own database on the session's server."""
+    overrides = {"chroma_url": chroma_server.url, "chroma_database": "sample-corpus"}
+    bot = Citebot(make_settings(tmp_path_factory.mktemp("sample-server-home"), **overrides), embedder=embedder)
+    report = bot.ingest([str(SAMPLE_CORPUS)], actor="fixture")
+    assert not report.failed, report.failed
+    return overrides
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_sample_bot(request, sample_home, embedder) -> Citebot:
+    """The sample corpus on the parametrised back end (read-only for tests)."""
+    if request.param == "embedded":
+        return Citebot(make_settings(sample_home), embedder=embedder)
+    overrides = request.getfixturevalue("sample_server_settings")
+    return Citebot(make_settings(sample_home, **overrides), embedder=embedder)

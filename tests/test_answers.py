@@ -11,6 +11,12 @@ from ingest.formats import parse_bytes
 from tests.conftest import CANONICAL_QUESTION, SAMPLE_CORPUS
 
 
+@pytest.fixture
+def sample_bot(backend_sample_bot):
+    """Every answer test runs on both back ends (embedded Chroma and a Chroma server)."""
+    return backend_sample_bot
+
+
 @pytest.fixture(scope="module")
 def source_texts():
     texts = {}

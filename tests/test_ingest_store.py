@@ -1,9 +1,17 @@
-"""Ingesting into the real embedded Chroma store: dedupe, update, removal, offsets, audit."""
+"""Ingesting into the real store (embedded and a `chroma run` server): dedupe, update, removal, offsets, audit."""
 
 from pathlib import Path
 
+import pytest
+
 from ingest.formats import parse_bytes
 from tests.conftest import SAMPLE_CORPUS
+
+
+@pytest.fixture
+def citebot(backend_citebot):
+    """Every test here runs on both back ends (embedded Chroma and a Chroma server)."""
+    return backend_citebot
 
 
 def _article(path: Path, body: str, url: str = "https://example.org/story") -> Path:

@@ -13,6 +13,9 @@ orphans such a crash leaves behind.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -39,6 +42,7 @@ class StoreConfig:
     url: str | None = None
     headers: dict[str, str] | None = None
     lock_timeout_s: float = 60.0
+    database: str | None = None  # a Chroma server database; None = Chroma's default database
 
     @property
     def describe(self) -> str:
@@ -57,6 +61,41 @@ def _clean_meta(meta: dict) -> dict:
     return {k: ("" if v is None else v) for k, v in meta.items()}
 
 
+TEST_PAUSE_ENV = "CITEBOT_TEST_PAUSE_AT"
+
+
+def _test_pause(point: str) -> None:
+    """Crash-test hook, inert unless `CITEBOT_TEST_PAUSE_AT` names this point.
+
+    The crash tests set it on a real `python -m bot ingest` subprocess, wait for the "paused at"
+    line on stderr, then SIGKILL the process there: a deterministic crash between two writes.
+    Points: `after_chunks` (chunks written, registry not), `after_registry` (registry written,
+    the replaced version's chunks not yet deleted), `after_document` (one document complete).
+    """
+    if os.environ.get(TEST_PAUSE_ENV) == point:
+        print(f"citebot-test: paused at {point}", file=sys.stderr, flush=True)
+        time.sleep(3600)
+
+
+def _is_chroma_error(err: Exception) -> bool:
+    """Errors the server answered with (bad auth, bad request), as opposed to "not reachable"."""
+    from chromadb.errors import ChromaError
+
+    return isinstance(err, ChromaError)
+
+
+def _ensure_database(name: str, **where) -> None:
+    """Create the named server database on first use, so one server can hold several stores."""
+    import chromadb
+    from chromadb.errors import NotFoundError
+
+    admin = chromadb.AdminClient(chromadb.HttpClient(**where).get_settings())
+    try:
+        admin.get_database(name)
+    except NotFoundError:
+        admin.create_database(name)
+
+
 @dataclass(frozen=True)
 class CheckReport:
     documents: int
@@ -71,7 +110,11 @@ class ChromaStore:
 
     def __init__(self, config: StoreConfig) -> None:
         self.config = config
-        self._client = self._connect(config)
+        self._generation = self._read_generation()  # read before opening: a race only costs a reload
+        self._open()
+
+    def _open(self) -> None:
+        self._client = self._connect(self.config)
         try:
             self._chunks = self._client.get_or_create_collection(
                 CHUNKS, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
@@ -81,6 +124,47 @@ class ChromaStore:
             self._trust = self._client.get_or_create_collection(TRUST, embedding_function=None)
         except Exception as err:
             raise self._wrap(err) from None
+
+    # -- embedded store shared by several processes -----------------------------------------
+    # Embedded Chroma 1.5.9 reads other processes' writes in get/count (SQLite), but its vector
+    # index is loaded once per process: a long-lived reader (the Discord bot) would not find
+    # chunks another process (a CLI ingest) added later. Writers therefore bump a generation
+    # file under the write lock, and searches reopen Chroma when it changed. A server needs none.
+    def _generation_file(self) -> Path | None:
+        return None if self.config.url else self.config.path / "generation"
+
+    def _read_generation(self) -> str:
+        path = self._generation_file()
+        try:
+            return path.read_text() if path else ""
+        except OSError:
+            return ""
+
+    def _bump_generation(self) -> None:
+        path = self._generation_file()
+        if path is None:
+            return
+        token = uuid.uuid4().hex
+        tmp = path.with_name(f"generation.{os.getpid()}")
+        tmp.write_text(token)
+        tmp.replace(path)
+        self._generation = token
+
+    def _refresh_if_stale(self) -> None:
+        if self.config.url or self._read_generation() == self._generation:
+            return
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        self._generation = self._read_generation()
+        # Chroma caches one engine per path per process. Release ours (stopped if we were its last
+        # user), then drop the cache entry (other holders keep theirs) so the new client loads
+        # the vector index as it is on disk now.
+        try:
+            self._client.close()
+        except Exception:  # an engine that will not close cleanly is still replaced below
+            pass
+        SharedSystemClient._identifier_to_system.pop(str(self.config.path), None)
+        self._open()
 
     # -- connection -------------------------------------------------------------------------
     @staticmethod
@@ -94,13 +178,17 @@ class ChromaStore:
                 from urllib.parse import urlsplit
 
                 parts = urlsplit(config.url)
-                return chromadb.HttpClient(
+                where = dict(
                     host=parts.hostname or "127.0.0.1",
                     port=parts.port or (443 if parts.scheme == "https" else 8000),
                     ssl=parts.scheme == "https",
                     headers=config.headers or {},
                     settings=settings,
                 )
+                if config.database:
+                    _ensure_database(config.database, **where)
+                    where["database"] = config.database
+                return chromadb.HttpClient(**where)
             assert config.path is not None
             config.path.mkdir(parents=True, exist_ok=True)
             return chromadb.PersistentClient(path=str(config.path), settings=settings)
@@ -109,11 +197,13 @@ class ChromaStore:
 
     @staticmethod
     def _wrap_for(config: StoreConfig, err: Exception) -> StoreError:
-        if config.url:
+        if config.url and not _is_chroma_error(err):
             return StoreUnavailable(
                 f"cannot reach the Chroma server at {config.url} ({type(err).__name__}); "
                 "start it with 'chroma run' or check CITEBOT_CHROMA_URL"
             )
+        if config.url:
+            return StoreError(f"the Chroma server at {config.url} refused the request: {err}")
         return StoreError(f"cannot open the store at {config.path} ({err}); check CITEBOT_HOME")
 
     def _wrap(self, err: Exception) -> StoreError:
@@ -128,7 +218,12 @@ class ChromaStore:
             yield
             return
         with write_lock(self.config.path / "write.lock", timeout_s=self.config.lock_timeout_s):
-            yield
+            self._refresh_if_stale()
+            self._bump_generation()  # now too: if this process dies mid-write, readers still reload
+            try:
+                yield
+            finally:
+                self._bump_generation()
 
     def _call(self, fn, *args, **kwargs):
         try:
@@ -179,11 +274,14 @@ class ChromaStore:
                     documents=[c.text for c in batch],
                     metadatas=[_clean_meta({**base, "chunk_index": c.index, "start": c.start, "end": c.end}) for c in batch],
                 )
+            _test_pause("after_chunks")
             self._call(
                 self._documents.upsert, ids=[self.registry_id(record.scope, record.document_id)],
                 embeddings=[_PLACEHOLDER_VECTOR], metadatas=[_clean_meta(record.to_dict())],
             )
+            _test_pause("after_registry")
             self._delete_stale_chunks(record.scope, record.document_id, keep_hash=record.content_hash)
+            _test_pause("after_document")
             return previous
 
     def remove_document(self, scope: str, document_id: str) -> DocumentRecord | None:
@@ -263,6 +361,7 @@ class ChromaStore:
         where: dict | None = None,
     ) -> list[Passage]:
         """Nearest chunks by cosine similarity, restricted to live document versions."""
+        self._refresh_if_stale()
         clauses = [c for c in ([{"scope": scope}] if scope is not None else []) + ([where] if where else [])]
         filt = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
         total = self._call(self._chunks.count)
@@ -321,6 +420,10 @@ class ChromaStore:
         )
 
     # -- maintenance ------------------------------------------------------------------------
+    def collections(self) -> tuple:
+        """The chunk, registry and audit collections, for whole-store export/import (`transfer.py`)."""
+        return self._chunks, self._documents, self._audit
+
     def count_chunks(self) -> int:
         return int(self._call(self._chunks.count))
 

@@ -1,0 +1,158 @@
+"""Move a whole store (chunks with their vectors, registry, audit log) through a JSONL file.
+
+This is how a store moves between embedded Chroma and a Chroma server without re-embedding:
+vectors travel verbatim (float32 -> JSON double -> float32 is exact), ids are kept, so an import
+is idempotent and a re-import changes nothing. Import writes chunks before registry records, so
+a crash mid-import leaves only orphans (invisible to searches; `citebot doctor --repair`).
+
+File layout, one JSON object a line: a header `{"type": "header", "format": ..., "embedding_model":
+...}`, then `chunk`, `document` and `audit` rows, each `{"type", "id", "metadata", ...}`; chunks
+also carry `text` and `embedding`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+from vectorstore.chroma_store import ChromaStore
+from vectorstore.errors import StoreError
+
+FORMAT = "citebot-export/1"
+_BATCH = 500
+
+
+class TransferError(StoreError):
+    """An export file that cannot be imported (wrong format, other model, damaged line)."""
+
+    exit_code = 2
+
+
+@dataclass
+class TransferCounts:
+    chunks: int = 0
+    documents: int = 0
+    audit: int = 0
+    skipped_orphans: int = 0
+    model: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"chunks": self.chunks, "documents": self.documents, "audit": self.audit,
+                "skipped_orphans": self.skipped_orphans, "embedding_model": self.model}
+
+
+def _rows(store: ChromaStore, collection, include: list[str]) -> Iterator[tuple]:
+    offset = 0
+    while True:
+        got = store._call(collection.get, include=include, limit=_BATCH, offset=offset)
+        if not got["ids"]:
+            return
+        columns = [got["ids"]] + [got[name] for name in include]
+        yield from zip(*columns)
+        offset += len(got["ids"])
+
+
+def export_store(store: ChromaStore, out: IO[str], *, embedding_model: str) -> TransferCounts:
+    """Write every live chunk, registry record and audit entry to `out`.
+
+    Orphaned chunks (left by a crash) are not exported. If the registry and the chunks disagree
+    (someone wrote to the store meanwhile), the export fails rather than produce a torn copy.
+    """
+    chunks_c, documents_c, audit_c = store.collections()
+    counts = TransferCounts(model=embedding_model)
+    out.write(json.dumps({"type": "header", "format": FORMAT, "embedding_model": embedding_model}) + "\n")
+    registry = {(m["scope"], m["document_id"]): (rid, m) for rid, m in _rows(store, documents_c, ["metadatas"])}
+    seen: dict[tuple[str, str], int] = {}
+    for cid, text, meta, vector in _rows(store, chunks_c, ["documents", "metadatas", "embeddings"]):
+        key = (meta["scope"], meta["document_id"])
+        if key not in registry or registry[key][1]["content_hash"] != meta["content_hash"]:
+            counts.skipped_orphans += 1
+            continue
+        seen[key] = seen.get(key, 0) + 1
+        row = {"type": "chunk", "id": cid, "text": text, "metadata": meta, "embedding": [float(x) for x in vector]}
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        counts.chunks += 1
+    torn = [m["document_id"] for key, (_, m) in registry.items() if seen.get(key, 0) != m["chunk_count"]]
+    if torn:
+        raise TransferError(
+            f"{len(torn)} documents changed while exporting (e.g. {torn[0]}); run the export again "
+            "when no ingest is running, or run 'citebot doctor --repair' first"
+        )
+    for rid, meta in registry.values():
+        out.write(json.dumps({"type": "document", "id": rid, "metadata": meta}, ensure_ascii=False) + "\n")
+        counts.documents += 1
+    for aid, meta in _rows(store, audit_c, ["metadatas"]):
+        out.write(json.dumps({"type": "audit", "id": aid, "metadata": meta}, ensure_ascii=False) + "\n")
+        counts.audit += 1
+    return counts
+
+
+def _parse(lines: Iterable[str], source: str) -> Iterator[dict]:
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict) or "type" not in row:
+                raise ValueError("not a citebot export row")
+        except ValueError as err:
+            raise TransferError(f"{source}, line {number}: {err}; is this a 'citebot export' file?") from None
+        yield row
+
+
+def import_store(store: ChromaStore, lines: Iterable[str], *, embedding_model: str, source: str = "import file") -> TransferCounts:
+    """Load an export into `store`: chunks first, then registry records, then the audit log."""
+    rows = _parse(lines, source)
+    header = next(rows, None)
+    if not header or header.get("type") != "header" or header.get("format") != FORMAT:
+        raise TransferError(f"{source} does not start with a {FORMAT} header; is this a 'citebot export' file?")
+    if header.get("embedding_model") != embedding_model:
+        raise TransferError(
+            f"{source} was embedded with '{header.get('embedding_model')}' but this citebot uses "
+            f"'{embedding_model}'; set CITEBOT_EMBEDDING_MODEL to match, or re-ingest the sources"
+        )
+    chunks_c, documents_c, audit_c = store.collections()
+    counts = TransferCounts(model=embedding_model)
+    batches: dict[str, list[dict]] = {"chunk": [], "document": [], "audit": []}
+    documents: list[dict] = []
+
+    def flush(kind: str) -> None:
+        batch = batches[kind]
+        if not batch:
+            return
+        if kind == "chunk":
+            store._call(chunks_c.upsert, ids=[r["id"] for r in batch], embeddings=[r["embedding"] for r in batch],
+                        documents=[r["text"] for r in batch], metadatas=[r["metadata"] for r in batch])
+        elif kind == "audit":
+            store._call(audit_c.upsert, ids=[r["id"] for r in batch], embeddings=[[0.0]] * len(batch),
+                        metadatas=[r["metadata"] for r in batch])
+        batch.clear()
+
+    with store._writing():
+        was_empty = store.count_chunks() == 0
+        for row in rows:
+            kind = row["type"]
+            if kind not in batches:
+                raise TransferError(f"{source}: unknown row type '{kind}'")
+            if kind == "document":
+                documents.append(row)  # registry last: a document becomes visible only with all its chunks
+                continue
+            batches[kind].append(row)
+            counts.chunks += kind == "chunk"
+            counts.audit += kind == "audit"
+            if len(batches[kind]) >= _BATCH:
+                flush(kind)
+        flush("chunk")
+        for offset in range(0, len(documents), _BATCH):
+            batch = documents[offset:offset + _BATCH]
+            store._call(documents_c.upsert, ids=[r["id"] for r in batch], embeddings=[[0.0]] * len(batch),
+                        metadatas=[r["metadata"] for r in batch])
+        for row in [] if was_empty else documents:  # a replaced local version leaves old chunks behind: drop them
+            meta = row["metadata"]
+            store._delete_stale_chunks(meta["scope"], meta["document_id"], keep_hash=meta["content_hash"])
+        counts.documents = len(documents)
+        flush("audit")
+    return counts
