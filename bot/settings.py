@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
@@ -78,6 +79,26 @@ class Settings(BaseSettings):
     ingested_by: str = Field(default_factory=_current_user, description="Name recorded in the audit log for CLI ingests.")
     lock_timeout_s: float = Field(default=60, gt=0, description="How long a writer waits for another process's embedded-store lock.")
     log_level: str = Field(default="WARNING", description="Log level for citebot's own messages (stderr).")
+    # -- speed (issue 6) --
+    embedding_backend: Literal["onnx", "sentence-transformers"] = Field(
+        default="onnx",
+        description="How the embedding model runs: 'onnx' (ONNX Runtime; no torch at query time, faster; same vectors) "
+        "or 'sentence-transformers' (PyTorch).",
+    )
+    model_cache_dir: Path | None = Field(
+        default=None,
+        description="Where the ONNX graph exported from the model is kept (once per model); empty = the user cache "
+        "folder (e.g. ~/.cache/citebot/models), shared by all stores.",
+    )
+    onnx_threads: int = Field(default=0, ge=0, le=64, description="ONNX Runtime intra-op threads; 0 = one per CPU core.")
+
+    @property
+    def model_cache_path(self) -> Path:
+        if self.model_cache_dir is not None:
+            return self.model_cache_dir.expanduser()
+        from platformdirs import user_cache_dir
+
+        return Path(user_cache_dir("citebot", appauthor=False)) / "models"
 
     @field_validator("chroma_url", mode="before")
     @classmethod
