@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from bot.answer import Answer, compose_answer, retrieval_query
 from bot.errors import BadQuestion, SourceNotKnown
 from bot.settings import Settings
+
+if TYPE_CHECKING:  # imported where used: the parsers pull in httpx, yaml, pypdf, trafilatura; `ask` needs none
+    from ingest.sources import ReadLimits, SourceResult
 from ingest.chunking import chunk_document
 from ingest.document import SourceDocument, document_id_for
 from ingest.errors import IngestError
-from ingest.fetch import FetchPolicy
-from ingest.formats import parse_bytes
-from ingest.sources import ReadLimits, SourceResult, expand_targets, read_targets
-from vectorstore.chroma_store import ChromaStore, StoreConfig
-from vectorstore.embeddings import Embedder, SentenceTransformerEmbedder
+from vectorstore.chroma_store import ChromaStore, StoreConfig  # no chromadb import until a store is opened
+from vectorstore.embeddings import Embedder, OnnxEmbedder, SentenceTransformerEmbedder
 from vectorstore.records import AuditEntry, ChunkRecord, DocumentRecord
 from vectorstore.retriever import Retriever
 
@@ -83,7 +85,11 @@ class Citebot:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = SentenceTransformerEmbedder(self.settings.embedding_model)
+            s = self.settings
+            if s.embedding_backend == "onnx":
+                self._embedder = OnnxEmbedder(s.embedding_model, cache_dir=s.model_cache_path, threads=s.onnx_threads)
+            else:
+                self._embedder = SentenceTransformerEmbedder(s.embedding_model)
         return self._embedder
 
     @cached_property
@@ -95,6 +101,9 @@ class Citebot:
 
     @property
     def read_limits(self) -> ReadLimits:
+        from ingest.fetch import FetchPolicy
+        from ingest.sources import ReadLimits
+
         s = self.settings
         max_bytes = int(s.max_file_mb * 1_000_000)
         return ReadLimits(
@@ -112,11 +121,16 @@ class Citebot:
         progress: ProgressCallback | None = None,
     ) -> IngestReport:
         """Ingest files, folders and URLs; bad items are reported, the rest still land."""
+        from ingest.sources import expand_targets, read_targets
+
         expanded = expand_targets(list(targets))
         return self._ingest_results(read_targets(expanded, self.read_limits), actor=actor, scope=scope, progress=progress)
 
     def ingest_bytes(self, data: bytes, *, name: str, actor: str | None = None, scope: str | None = None) -> IngestReport:
         """Ingest an uploaded file (a Discord attachment), with the same checks as a file on disk."""
+        from ingest.formats import parse_bytes
+        from ingest.sources import SourceResult
+
         result = SourceResult(origin=name)
         if len(data) > self.read_limits.max_file_bytes:
             from ingest.errors import SourceTooLarge
@@ -138,20 +152,32 @@ class Citebot:
         report = IngestReport()
         # Documents are embedded in batches across articles (the model is fastest on full batches);
         # each waits in `pending` with the slot its result takes, so the report keeps input order.
+        # A batch is embedded on a worker thread (the model releases the GIL) while this thread
+        # stores the previous batch and parses and chunks the next articles: the pipeline then
+        # costs little more than the model itself.
         pending: list[tuple[int, SourceDocument, str, list]] = []
         queued: dict[str, str] = {}  # content hash -> origin, for duplicates within one run
+        in_flight: list[tuple[list, Future | None]] = []
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="citebot-embed")
 
-        def flush() -> None:
-            texts = [c.text for _, _, _, chunks in pending for c in chunks]
-            vectors = self.embedder.embed_documents(texts) if texts else []
+        def store(batch: list, future: Future | None) -> None:
+            vectors = future.result() if future is not None else []
             offset = 0
-            for slot, document, document_id, chunks in pending:
+            for slot, document, document_id, chunks in batch:
                 chunk_vectors = vectors[offset:offset + len(chunks)]
                 offset += len(chunks)
                 report.items[slot] = self._store_document(document, document_id, chunks, chunk_vectors, actor, scope)
                 if progress:
                     progress(1)
+
+        def flush() -> None:
+            batch = list(pending)
             pending.clear()
+            texts = [c.text for _, _, _, chunks in batch for c in chunks]
+            future = pool.submit(self.embedder.embed_documents, texts) if texts else None
+            while in_flight:
+                store(*in_flight.pop())
+            in_flight.append((batch, future))
 
         for result in results:
             if result.error is not None:
@@ -186,7 +212,12 @@ class Citebot:
                 pending.append((len(report.items) - 1, document, document_id, chunks))
                 if sum(len(c) for *_, c in pending) >= _EMBED_BATCH_CHUNKS:
                     flush()
-        flush()
+        try:
+            flush()
+            while in_flight:
+                store(*in_flight.pop())
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
         return report
 
     @staticmethod
