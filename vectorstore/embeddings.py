@@ -174,6 +174,13 @@ def export_onnx(model_path: Path, dest: Path) -> Path:
     return dest
 
 
+def ensure_onnx_graph(model: str, cache_dir: Path) -> Path:
+    """Export the model's ONNX graph now if it is not cached yet (`make install` calls this, so
+    the first `citebot ask` does not pay the ~10 s export)."""
+    path = resolve_model_path(model)
+    return export_onnx(path, onnx_graph_path(path, Path(cache_dir)))
+
+
 class OnnxEmbedder:
     """The same model run by ONNX Runtime: no torch import at query time, ~1.5x faster encoding.
 
