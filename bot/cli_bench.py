@@ -12,11 +12,15 @@ _DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "benc
 
 
 def _table(r: dict) -> str:
+    r = {"cold_ask_cpu_median_s": float("nan"), **r}  # also renders JSON saved by older versions of the bench
+    r.setdefault("query_cpu_p50_ms", {str(s): float("nan") for s in r["query_sizes"]})
+    r.setdefault("query_answered", {str(s): "?" for s in r["query_sizes"]})
     b = r["cold_breakdown_s"]
     lines = [
         f"embedding backend        {r['embedding_backend']}",
         f"cold `citebot ask`       median {r['cold_ask_median_s']:.2f} s over {len(r['cold_ask_runs_s'])} runs "
-        f"(runs: {', '.join(f'{x:.2f}' for x in r['cold_ask_runs_s'])}); peak RSS {r['cold_ask_rss_mb']:.0f} MB",
+        f"(runs: {', '.join(f'{x:.2f}' for x in r['cold_ask_runs_s'])}); CPU time median {r['cold_ask_cpu_median_s']:.2f} s; "
+        f"peak RSS {r['cold_ask_rss_mb']:.0f} MB",
         f"  breakdown              interpreter {b['interpreter_s']:.2f} s, imports {b['imports_s']:.2f} s, "
         f"store open {b['store_open_s']:.2f} s, model load {b['model_load_s']:.2f} s, first query {b['first_query_s']:.2f} s",
         f"ingest                   {r['ingest_articles']} articles, {r['ingest_chunks']} chunks in {r['ingest_seconds']:.1f} s: "
@@ -25,7 +29,7 @@ def _table(r: dict) -> str:
         f"→ ingest / raw = {r['ingest_ratio_to_raw']:.2f}",
         f"store on disk            {r['ingest_store_mb']:.1f} MB after ingest",
         "",
-        f"{'chunks':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'bot RSS MB':>11} {'store MB':>9} {'build s':>8}",
+        f"{'chunks':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'CPU p50':>8} {'answered':>9} {'bot RSS MB':>11} {'store MB':>9} {'build s':>8}",
     ]
     for size in r["query_sizes"]:
         k = str(size)
