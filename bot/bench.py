@@ -37,7 +37,7 @@ COLD_QUESTION = "Who is facing a criminal trial on fraud and conspiracy charges?
 
 @dataclass
 class BenchConfig:
-    """What one bench run measures; `quick()` is the tiny variant the test suite runs."""
+    """What one bench run measures; `quick_config()` is the tiny variant the test suite runs."""
 
     corpus: Path
     queries: Path
@@ -50,7 +50,7 @@ class BenchConfig:
     quick: bool = False
 
     @classmethod
-    def quick(cls, corpus: Path, queries: Path) -> "BenchConfig":
+    def quick_config(cls, corpus: Path, queries: Path) -> "BenchConfig":
         return cls(corpus, queries, articles=2, sizes=[40, 150], query_count=3, cold_runs=1, filler_chunks_per_doc=100, quick=True)
 
 

@@ -53,7 +53,7 @@ def _table(r: dict) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the table.")
 @click.option("--data", type=click.Path(exists=True, file_okay=False, path_type=Path), default=_DEFAULT_DATA,
               show_default=True, help="Folder with the multihop benchmark's corpus.jsonl and queries_dev.jsonl.")
-@click.option("--articles", type=click.IntRange(1), default=None, help="Articles of the corpus to ingest (default 150; quick: 3).")
+@click.option("--articles", type=click.IntRange(1), default=None, help="Articles of the corpus to ingest (default 150; quick: 2).")
 @click.option("--sizes", default=None, help="Comma-separated store sizes in chunks for query latency (default 1000,10000,100000).")
 @click.option("--queries", "query_count", type=click.IntRange(1), default=None, help="Questions timed per store size (default 60).")
 @click.option("--cold-runs", type=click.IntRange(1), default=None, help="Fresh `citebot ask` processes timed (default 5).")
@@ -70,7 +70,7 @@ def bench_command(quick: bool, as_json: bool, data: Path, articles: int | None, 
     for f in (corpus, queries):
         if not f.is_file():
             raise click.BadParameter(f"{f} is missing; point --data at the multihop benchmark folder", param_hint="--data")
-    cfg = BenchConfig.quick(corpus, queries) if quick else BenchConfig(corpus, queries)
+    cfg = BenchConfig.quick_config(corpus, queries) if quick else BenchConfig(corpus, queries)
     if articles:
         cfg.articles = articles
     if sizes:

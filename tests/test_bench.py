@@ -35,3 +35,14 @@ def test_quick_bench_reports_every_documented_number_as_json():
     # the largest store was really grown to its size with filler chunks
     assert report["filler_chunks"] + report["real_chunks_in_query_store"] >= int(sizes[-1])
     assert report["store_mb"][sizes[-1]] > report["store_mb"][sizes[0]]
+
+
+def test_full_size_bench_config_is_plain_data():
+    """The default (non-quick) configuration is what `citebot bench` reports; it must be plain values."""
+    from dataclasses import asdict
+
+    from bot.bench import BenchConfig
+
+    cfg = BenchConfig(MULTIHOP / "corpus.jsonl", MULTIHOP / "queries_dev.jsonl")
+    assert cfg.quick is False and cfg.sizes == [1_000, 10_000, 100_000]
+    json.dumps(asdict(cfg), default=str)
