@@ -35,6 +35,7 @@ def _table(r: dict) -> str:
         k = str(size)
         lines.append(
             f"{size:>8} {r['query_p50_ms'][k]:>8.1f} {r['query_p95_ms'][k]:>8.1f} {r['query_p99_ms'][k]:>8.1f} "
+            f"{r['query_cpu_p50_ms'][k]:>8.1f} {r['query_answered'][k]:>9} "
             f"{r['bot_like_process_rss_mb'][k]:>11.0f} {r['store_mb'][k]:>9.1f} {r['store_build_s'][k]:>8.1f}"
         )
     largest = str(r["query_sizes"][-1])
