@@ -19,6 +19,8 @@ $(BIN)/.installed: pyproject.toml
 	# The CPU build of torch, from this machine's wheel cache (plain `torch` would pull a multi-GB CUDA build).
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# One-time ONNX export of the bundled model (the default embedding backend) into the user cache.
+	$(BIN)/python -c "from bot.settings import Settings; from vectorstore.embeddings import ensure_onnx_graph; s = Settings(); print('ONNX graph:', ensure_onnx_graph(s.embedding_model, s.model_cache_path))"
 	touch $@
 
 install: $(BIN)/.installed

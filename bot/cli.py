@@ -301,6 +301,7 @@ def doctor(ctx: click.Context, repair: bool, as_json: bool) -> None:
 from bot.cli_discord import discord_command; cli.add_command(discord_command)  # noqa: E402, E702
 from bot.cli_trust import trust_command; cli.add_command(trust_command)  # noqa: E402,E702
 from bot.cli_store import export_command, import_command; cli.add_command(export_command); cli.add_command(import_command)  # noqa: E402,E702
+from bot.cli_bench import bench_command; cli.add_command(bench_command)  # noqa: E402,E702
 
 
 def main() -> None:

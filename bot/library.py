@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from bot.answer import Answer, compose_answer, retrieval_query
 from bot.errors import BadQuestion, BotError, SourceNotKnown
@@ -22,11 +24,12 @@ from ingest.addresses import parse_networks
 from ingest.chunking import chunk_document
 from ingest.document import SourceDocument, document_id_for
 from ingest.errors import IngestError
-from ingest.fetch import FetchPolicy
-from ingest.sources import ReadLimits, SourceResult, expand_targets, is_url, read_bytes, read_targets
-from vectorstore.chroma_store import ChromaStore, StoreConfig
-from vectorstore.embeddings import Embedder, SentenceTransformerEmbedder
+from vectorstore.chroma_store import ChromaStore, StoreConfig  # no chromadb import until a store is opened
+from vectorstore.embeddings import Embedder, OnnxEmbedder, SentenceTransformerEmbedder
 from vectorstore.records import AuditEntry, ChunkRecord, DocumentRecord, TrustEntry
+
+if TYPE_CHECKING:  # imported where used: the parsers pull in httpx, yaml, pypdf, trafilatura; `ask` needs none
+    from ingest.sources import ReadLimits, SourceResult
 from vectorstore.retriever import Retriever
 
 MAX_QUESTION_CHARS = 2000
@@ -94,7 +97,11 @@ class Citebot:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = SentenceTransformerEmbedder(self.settings.embedding_model)
+            s = self.settings
+            if s.embedding_backend == "onnx":
+                self._embedder = OnnxEmbedder(s.embedding_model, cache_dir=s.model_cache_path, threads=s.onnx_threads)
+            else:
+                self._embedder = SentenceTransformerEmbedder(s.embedding_model)
         return self._embedder
 
     @cached_property
@@ -106,6 +113,9 @@ class Citebot:
 
     @property
     def read_limits(self) -> ReadLimits:
+        from ingest.fetch import FetchPolicy
+        from ingest.sources import ReadLimits
+
         s = self.settings
         max_bytes = int(s.max_file_mb * 1_000_000)
         return ReadLimits(
@@ -135,12 +145,16 @@ class Citebot:
         The source registry is consulted before a URL is fetched (a blocked outlet is never
         contacted) and again on each parsed article (redirects, front-matter URLs of files).
         """
+        from ingest.sources import expand_targets
+
         expanded = expand_targets(list(targets))
         registry = self.registry(scope)
         results = self._screened(expanded, registry, allow_unknown)
         return self._ingest_results(results, actor=actor, scope=scope, progress=progress, allow_unknown=allow_unknown, registry=registry)
 
     def _screened(self, targets: list[str], registry: Registry, allow_unknown: bool) -> Iterable[SourceResult]:
+        from ingest.sources import SourceResult, is_url, read_targets
+
         for target in targets:
             why = registry.refusal(target, policy=self.settings.unknown_domains, allow_unknown=allow_unknown) if is_url(target) else ""
             if why:
@@ -152,6 +166,8 @@ class Citebot:
         self, data: bytes, *, name: str, actor: str | None = None, scope: str | None = None, allow_unknown: bool = False,
     ) -> IngestReport:
         """Ingest an uploaded file (a Discord attachment), with the same checks as a file on disk."""
+        from ingest.sources import SourceResult, read_bytes
+
         result = SourceResult(origin=name)
         try:
             result.documents = read_bytes(data, name=name, origin=name, limits=self.read_limits)
@@ -169,20 +185,32 @@ class Citebot:
         report = IngestReport()
         # Documents are embedded in batches across articles (the model is fastest on full batches);
         # each waits in `pending` with the slot its result takes, so the report keeps input order.
+        # A batch is embedded on a worker thread (the model releases the GIL) while this thread
+        # stores the previous batch and parses and chunks the next articles: the pipeline then
+        # costs little more than the model itself.
         pending: list[tuple[int, SourceDocument, str, list]] = []
         queued: dict[str, str] = {}  # content hash -> origin, for duplicates within one run
+        in_flight: list[tuple[list, Future | None]] = []
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="citebot-embed")
 
-        def flush() -> None:
-            texts = [c.text for _, _, _, chunks in pending for c in chunks]
-            vectors = self.embedder.embed_documents(texts) if texts else []
+        def store(batch: list, future: Future | None) -> None:
+            vectors = future.result() if future is not None else []
             offset = 0
-            for slot, document, document_id, chunks in pending:
+            for slot, document, document_id, chunks in batch:
                 chunk_vectors = vectors[offset:offset + len(chunks)]
                 offset += len(chunks)
                 report.items[slot] = self._store_document(document, document_id, chunks, chunk_vectors, actor, scope)
                 if progress:
                     progress(1)
+
+        def flush() -> None:
+            batch = list(pending)
             pending.clear()
+            texts = [c.text for _, _, _, chunks in batch for c in chunks]
+            future = pool.submit(self.embedder.embed_documents, texts) if texts else None
+            while in_flight:
+                store(*in_flight.pop())
+            in_flight.append((batch, future))
 
         for result in results:
             if result.error is not None:
@@ -224,7 +252,12 @@ class Citebot:
                 pending.append((len(report.items) - 1, document, document_id, chunks))
                 if sum(len(c) for *_, c in pending) >= _EMBED_BATCH_CHUNKS:
                     flush()
-        flush()
+        try:
+            flush()
+            while in_flight:
+                store(*in_flight.pop())
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
         return report
 
     @staticmethod

@@ -98,6 +98,27 @@ class Settings(BaseSettings):
         default=5, gt=0, description="Largest HTML page (file or download) accepted, in MB: extraction takes seconds per MB, so pages get a lower cap than max_file_mb."
     )
 
+    # -- speed (issue 6) --
+    embedding_backend: Literal["onnx", "sentence-transformers"] = Field(
+        default="onnx",
+        description="How the embedding model runs: 'onnx' (ONNX Runtime; no torch at query time, faster; same vectors) "
+        "or 'sentence-transformers' (PyTorch).",
+    )
+    model_cache_dir: Path | None = Field(
+        default=None,
+        description="Where the ONNX graph exported from the model is kept (once per model); empty = the user cache "
+        "folder (e.g. ~/.cache/citebot/models), shared by all stores.",
+    )
+    onnx_threads: int = Field(default=0, ge=0, le=64, description="ONNX Runtime intra-op threads; 0 = one per CPU core.")
+
+    @property
+    def model_cache_path(self) -> Path:
+        if self.model_cache_dir is not None:
+            return self.model_cache_dir.expanduser()
+        from platformdirs import user_cache_dir
+
+        return Path(user_cache_dir("citebot", appauthor=False)) / "models"
+
     @field_validator("fetch_trusted_networks")
     @classmethod
     def _networks_parse(cls, value: list[str]) -> list[str]:

@@ -41,7 +41,15 @@ def _segmenter():
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Split `text` into sentences and return their `(start, end)` offsets, whitespace trimmed.
 
-    pysbd decides the boundaries; offsets are found by walking the original text, so they are
+    Cached: the answer engine splits every retrieved passage on every question, and pysbd is
+    the slowest step of answer composition; popular passages come back again and again.
+    """
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=8192)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """pysbd decides the boundaries; offsets are found by walking the original text, so they are
     exact even when a sentence repeats.
     """
     spans: list[tuple[int, int]] = []
@@ -61,4 +69,4 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                 spans.append((start, start + len(sentence)))
                 cursor = found + len(sentence)
         para_start += len(paragraph) + 2
-    return [(s, e) for s, e in spans if e > s]
+    return tuple((s, e) for s, e in spans if e > s)

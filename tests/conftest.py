@@ -46,6 +46,15 @@ def _isolated_environment(monkeypatch, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def make_onnx():
+    """OnnxEmbedder with the default (shared, per-user) graph cache: exported once per machine."""
+    from vectorstore.embeddings import OnnxEmbedder
+
+    cache = Settings().model_cache_path
+    return lambda: OnnxEmbedder(cache_dir=cache)
+
+
+@pytest.fixture(scope="session")
 def embedder() -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder()
 

@@ -364,12 +364,11 @@ class ChromaStore:
         self._refresh_if_stale()
         clauses = [c for c in ([{"scope": scope}] if scope is not None else []) + ([where] if where else [])]
         filt = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
-        total = self._call(self._chunks.count)
-        if total == 0:
-            return []
+        # No count() first: it cost as much as the search itself, and Chroma returns fewer hits
+        # (or none) by itself when the collection is smaller than n_results.
         got = self._call(
             self._chunks.query, query_embeddings=[list(map(float, embedding))],
-            n_results=min(total, k * 2 + 4), where=filt, include=["metadatas", "documents", "distances"],
+            n_results=k * 2 + 4, where=filt, include=["metadatas", "documents", "distances"],
         )
         hits = list(zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0]))
         live = self._live_hashes({(m["scope"], m["document_id"]) for _, _, m, _ in hits})

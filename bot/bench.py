@@ -1,0 +1,351 @@
+"""`citebot bench`: measure cold start, ingestion, warm query latency, memory and store size.
+
+Every measurement that involves memory or start-up runs in its own child process, so each number
+is that process's own: peak RSS comes from `os.wait4`'s rusage of the child, and nothing loaded
+by one phase (torch, the HNSW index) inflates another. Timing numbers are wall clock on a shared
+machine; compare ratios measured within one run rather than numbers across runs.
+
+Phases (all in a scratch directory that is deleted afterwards):
+1. ingest: a child ingests N articles of the multihop corpus through `Citebot.ingest`, after warming
+   the model (model load is not ingestion); another child encodes the very same chunks with
+   sentence-transformers' own `encode` at the same batch size (the raw model throughput) and saves
+   the vectors, which later phases reuse.
+2. cold start: fresh `python -m bot ask` processes against that store (median of several), plus
+   one probe child that times the steps (imports, store open, model load, first query).
+3. queries: the store is grown to each size with real chunks first, then synthetic filler chunks
+   inserted directly through the store API with precomputed vectors (see `_filler`); at each size
+   a child process loads a `Citebot`, warms up, and times `ask` (embed + search + answer).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MB = 1024 * 1024  # ru_maxrss is in KiB on Linux
+COLD_QUESTION = "Who is facing a criminal trial on fraud and conspiracy charges?"
+
+
+@dataclass
+class BenchConfig:
+    """What one bench run measures; `quick_config()` is the tiny variant the test suite runs."""
+
+    corpus: Path
+    queries: Path
+    articles: int = 150
+    sizes: list[int] = field(default_factory=lambda: [1_000, 10_000, 100_000])
+    query_count: int = 60
+    cold_runs: int = 5
+    batch_size: int = 64
+    filler_chunks_per_doc: int = 500
+    quick: bool = False
+
+    @classmethod
+    def quick_config(cls, corpus: Path, queries: Path) -> "BenchConfig":
+        return cls(corpus, queries, articles=2, sizes=[40, 150], query_count=3, cold_runs=1, filler_chunks_per_doc=100, quick=True)
+
+
+# -- child processes ---------------------------------------------------------------------------
+def _run_child(args: list[str], env: dict[str, str], cwd: Path, cpu: list[float] | None = None) -> tuple[float, float, str]:
+    """Run a child; return (wall seconds, peak RSS MB of that child alone, stdout).
+
+    The child's CPU seconds (user + system) are appended to `cpu` if given: on a machine shared
+    with other work, CPU time shows what a start costs when wall time mostly shows the queue."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(args, stdout=out, stderr=err, env=env, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        if cpu is not None:
+            cpu.append(usage.ru_utime + usage.ru_stime)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench child {args[2:4]} failed ({proc.returncode}): {stderr.strip()[-2000:]}")
+    return wall, usage.ru_maxrss / 1024, stdout
+
+
+def _worker_cmd(phase: str, payload: dict) -> list[str]:
+    return [sys.executable, "-c", "import bot.bench as b; b.worker()", phase, json.dumps(payload)]
+
+
+def worker() -> None:
+    """Entry point of the bench's child processes: `phase payload-json` in argv, JSON on stdout."""
+    phase, payload = sys.argv[1], json.loads(sys.argv[2])
+    result = {"ingest": _phase_ingest, "raw": _phase_raw, "probe": _phase_probe, "query": _phase_query}[phase](payload)
+    print(json.dumps(result))
+
+
+def _bot(home: str):
+    from bot.library import Citebot
+    from bot.settings import Settings
+
+    return Citebot(Settings(home=Path(home)))
+
+
+def _phase_ingest(p: dict) -> dict:
+    bot = _bot(p["home"])
+    bot.embedder.embed_documents(["warm up the model"])
+    start = time.perf_counter()
+    report = bot.ingest([p["corpus"]], actor="bench")
+    seconds = time.perf_counter() - start
+    return {
+        "seconds": seconds, "articles": report.count("added"), "chunks": sum(i.chunks for i in report.items),
+        "failed": report.count("failed"), "backend": type(bot.embedder).__name__,
+    }
+
+
+def _phase_raw(p: dict) -> dict:
+    """sentence-transformers' own `encode` (torch) on exactly the chunks the pipeline made."""
+    import numpy as np
+
+    from vectorstore.embeddings import force_offline, resolve_model_path
+
+    force_offline()
+    from sentence_transformers import SentenceTransformer
+
+    texts = json.loads(Path(p["texts"]).read_text())
+    model = SentenceTransformer(str(resolve_model_path(p["model"])), device="cpu")
+    model.encode(["warm up the model"])
+    start = time.perf_counter()
+    vectors = model.encode(texts, batch_size=p["batch_size"], normalize_embeddings=True, show_progress_bar=False)
+    seconds = time.perf_counter() - start
+    np.save(p["vectors"], np.asarray(vectors, dtype=np.float32))
+    return {"seconds": seconds, "chunks": len(texts)}
+
+
+def _phase_probe(p: dict) -> dict:
+    """One cold `ask`, step by step (what `python -m bot ask` does, with clocks in between)."""
+    marks = [time.perf_counter()]
+    import bot.cli  # noqa: F401  (what the CLI entry point imports)
+    from bot.library import Citebot
+    from bot.settings import Settings
+
+    marks.append(time.perf_counter())
+    bot = Citebot(Settings(home=Path(p["home"])))
+    bot.store.count_chunks()
+    marks.append(time.perf_counter())
+    bot.embedder.embed_query("load the model")
+    marks.append(time.perf_counter())
+    bot.ask(p["question"])
+    marks.append(time.perf_counter())
+    names = ["imports_s", "store_open_s", "model_load_s", "first_query_s"]
+    return {n: marks[i + 1] - marks[i] for i, n in enumerate(names)}
+
+
+def _phase_query(p: dict) -> dict:
+    """A long-lived process like the Discord bot: load once, then answer question after question."""
+    bot = _bot(p["home"])
+    questions = p["questions"]
+    for q in questions[:3]:
+        bot.ask(q)
+    times, cpu = [], []
+    abstained = 0
+    for q in questions:
+        start, start_cpu = time.perf_counter(), time.process_time()
+        answer = bot.ask(q)
+        times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)  # all threads of this process
+        abstained += answer.abstained
+    return {"times_ms": times, "cpu_ms": cpu, "abstained": abstained, "chunks": bot.store.count_chunks()}
+
+
+# -- corpus and store building -------------------------------------------------------------------
+def _subset_corpus(src: Path, dst: Path, n: int) -> None:
+    with src.open(encoding="utf-8") as fh:
+        lines = [line for _, line in zip(range(n), fh)]
+    dst.write_text("".join(lines), encoding="utf-8")
+
+
+def _documents_and_chunks(corpus: Path, chunk_max_chars: int):
+    """Parse and chunk exactly as ingestion does, so the raw encode sees the same texts."""
+    from ingest.chunking import chunk_document
+    from ingest.formats import parse_bytes
+
+    docs = parse_bytes(corpus.read_bytes(), name=corpus.name, origin=str(corpus))
+    return [(d, chunk_document(d, max_chars=chunk_max_chars)) for d in docs]
+
+
+def _filler(rng: random.Random, sentences: list[str], vectors, n: int, noise: float = 0.03):
+    """Synthetic chunks: 3-6 random corpus sentences each; vector = a real chunk's vector plus
+    Gaussian noise (sigma `noise` per dimension), renormalised. Fillers therefore sit next to real
+    content in vector space and compete with it in search, like more articles on the same topics."""
+    import numpy as np
+
+    picks = np.asarray([rng.randrange(len(vectors)) for _ in range(n)])
+    nrng = np.random.default_rng(rng.randrange(2**32))
+    out = vectors[picks] + nrng.normal(0.0, noise, size=(n, vectors.shape[1])).astype(np.float32)
+    out /= np.linalg.norm(out, axis=1, keepdims=True)
+    texts = [" ".join(rng.sample(sentences, rng.randint(3, 6)))[:700] for _ in range(n)]
+    return texts, out
+
+
+class _QueryStore:
+    """Grows a benchmark store to target sizes: real chunks first, then filler documents."""
+
+    def __init__(self, home: Path, docs_chunks, vectors, per_doc: int) -> None:
+        from bot.library import Citebot
+        from bot.settings import Settings
+        from ingest.text import sentence_spans
+
+        self.bot = Citebot(Settings(home=home))
+        self.docs_chunks = list(docs_chunks)
+        self.vectors = vectors
+        self.per_doc = per_doc
+        self.size = 0
+        self.real_used = 0
+        self.real_offset = 0
+        self.rng = random.Random(6)
+        self.sentences = [c.text[s:e] for _, chunks in docs_chunks for c in chunks for s, e in sentence_spans(c.text)]
+        self.fillers = 0
+
+    def grow_to(self, target: int) -> None:
+        from vectorstore.records import ChunkRecord, DocumentRecord
+
+        bot = self.bot
+        while self.size < target and self.real_used < len(self.docs_chunks):
+            doc, chunks = self.docs_chunks[self.real_used]
+            vecs = self.vectors[self.real_offset:self.real_offset + len(chunks)]
+            self.real_used += 1
+            self.real_offset += len(chunks)
+            bot._store_document(doc, bot._document_id(doc, "global"), chunks, vecs, "bench", "global")
+            self.size += len(chunks)
+        while self.size < target:
+            n = min(self.per_doc, target - self.size)
+            texts, vecs = _filler(self.rng, self.sentences, self.vectors, n)
+            self.fillers += 1
+            doc_id = f"filler{self.fillers:06d}"
+            record = DocumentRecord(
+                document_id=doc_id, scope="global", title=f"Filler {self.fillers}", content_hash=f"{doc_id:0<64}",
+                chunk_count=n, outlet="bench filler", ingested_by="bench", ingested_at="2026-01-01T00:00:00+00:00",
+            )
+            pos, records = 0, []
+            for i, (t, v) in enumerate(zip(texts, vecs)):
+                records.append(ChunkRecord(i, t, pos, pos + len(t), v.tolist()))
+                pos += len(t) + 1
+            bot.store.put_document(record, records)
+            self.size += n
+
+
+def _dir_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / MB
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    idx = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[idx]
+
+
+def _questions(path: Path, n: int) -> list[str]:
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            out.append(json.loads(line)["question"])
+            if len(out) == n:
+                break
+    return out
+
+
+# -- the run -------------------------------------------------------------------------------------
+def run_bench(cfg: BenchConfig, *, log=lambda msg: None) -> dict:
+    """Run every phase and return one flat-ish dict (what `--json` prints)."""
+    import numpy as np
+
+    from bot.settings import Settings
+
+    repo = Path(__file__).resolve().parent.parent
+    work = Path(tempfile.mkdtemp(prefix="citebot-bench-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CITEBOT_")}
+    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", ANONYMIZED_TELEMETRY="False", PYTHONPATH=str(repo))
+    for key in ("CITEBOT_EMBEDDING_BACKEND", "CITEBOT_EMBEDDING_MODEL", "CITEBOT_MODEL_CACHE"):
+        if key in os.environ:
+            env[key] = os.environ[key]
+    settings = Settings(home=work / "ingest-home")
+    result: dict = {"quick": cfg.quick}
+    try:
+        corpus = work / "corpus.jsonl"
+        _subset_corpus(cfg.corpus, corpus, cfg.articles)
+        docs_chunks = _documents_and_chunks(corpus, settings.chunk_max_chars)
+        texts = [c.text for _, chunks in docs_chunks for c in chunks]
+        (work / "texts.json").write_text(json.dumps(texts))
+
+        log(f"ingest: {cfg.articles} articles, {len(texts)} chunks")
+        _, ingest_rss, out = _run_child(_worker_cmd("ingest", {"home": str(work / "ingest-home"), "corpus": str(corpus)}), env, repo)
+        ing = json.loads(out)
+        log("raw encode (sentence-transformers)")
+        _, raw_rss, out = _run_child(_worker_cmd("raw", {
+            "texts": str(work / "texts.json"), "vectors": str(work / "vectors.npy"),
+            "model": settings.embedding_model, "batch_size": cfg.batch_size,
+        }), env, repo)
+        raw = json.loads(out)
+        chunks_per_s = ing["chunks"] / ing["seconds"]
+        raw_per_s = raw["chunks"] / raw["seconds"]
+        result.update(
+            embedding_backend=ing["backend"], ingest_articles=ing["articles"], ingest_chunks=ing["chunks"],
+            ingest_seconds=ing["seconds"], ingest_chunks_per_s=chunks_per_s,
+            ingest_articles_per_s=ing["articles"] / ing["seconds"], raw_encode_chunks_per_s=raw_per_s,
+            raw_encode_batch_size=cfg.batch_size, ingest_ratio_to_raw=chunks_per_s / raw_per_s,
+            ingest_rss_mb=ingest_rss, raw_encode_rss_mb=raw_rss,
+            ingest_store_mb=_dir_mb(work / "ingest-home"),
+        )
+
+        log("cold start")
+        ask_env = dict(env, CITEBOT_HOME=str(work / "ingest-home"))
+        cold, cold_rss, cold_cpu = [], [], []
+        for _ in range(cfg.cold_runs):
+            wall, rss, _ = _run_child([sys.executable, "-m", "bot", "ask", COLD_QUESTION, "--json"], ask_env, repo, cold_cpu)
+            cold.append(wall)
+            cold_rss.append(rss)
+        wall, _, out = _run_child(_worker_cmd("probe", {"home": str(work / "ingest-home"), "question": COLD_QUESTION}), env, repo)
+        steps = json.loads(out)
+        steps["interpreter_s"] = max(0.0, wall - sum(steps.values()))
+        result.update(
+            cold_ask_median_s=statistics.median(cold), cold_ask_runs_s=cold, cold_ask_cpu_median_s=statistics.median(cold_cpu), cold_ask_rss_mb=max(cold_rss),
+            cold_breakdown_s=steps,
+        )
+
+        vectors = np.load(work / "vectors.npy")
+        store = _QueryStore(work / "query-home", docs_chunks, vectors, cfg.filler_chunks_per_doc)
+        questions = _questions(cfg.queries, cfg.query_count)
+        p50, p95, p99, build_s, store_mb, bot_rss, ask_rss, cpu50, answered = {}, {}, {}, {}, {}, {}, {}, {}, {}
+        for size in cfg.sizes:
+            log(f"queries at {size} chunks")
+            start = time.perf_counter()
+            store.grow_to(size)
+            build_s[str(size)] = time.perf_counter() - start
+            _, rss, out = _run_child(_worker_cmd("query", {"home": str(work / "query-home"), "questions": questions}), env, repo)
+            q = json.loads(out)
+            p50[str(size)] = _percentile(q["times_ms"], 50)
+            p95[str(size)] = _percentile(q["times_ms"], 95)
+            p99[str(size)] = _percentile(q["times_ms"], 99)
+            cpu50[str(size)] = _percentile(q["cpu_ms"], 50)
+            answered[str(size)] = len(q["times_ms"]) - q["abstained"]
+            bot_rss[str(size)] = rss
+            store_mb[str(size)] = _dir_mb(work / "query-home")
+        _, rss, _ = _run_child([sys.executable, "-m", "bot", "ask", COLD_QUESTION, "--json"],
+                               dict(env, CITEBOT_HOME=str(work / "query-home")), repo)
+        ask_rss[str(cfg.sizes[-1])] = rss
+        largest = str(cfg.sizes[-1])
+        result.update(
+            query_sizes=cfg.sizes, query_count=len(questions), query_p50_ms=p50, query_p95_ms=p95, query_p99_ms=p99,
+            query_cpu_p50_ms=cpu50, query_answered=answered,
+            query_rss_mb=max(rss, bot_rss[largest]), query_ask_process_rss_mb=ask_rss,
+            bot_like_process_rss_mb=bot_rss, store_build_s=build_s, store_mb=store_mb,
+            filler_chunks=store.size - store.real_offset, real_chunks_in_query_store=store.real_offset,
+            filler_method="3-6 random corpus sentences per chunk; vector = a real chunk vector + N(0, 0.03) noise, renormalised; inserted via ChromaStore.put_document",
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return result
