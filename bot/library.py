@@ -23,7 +23,7 @@ from ingest.formats import parse_bytes
 from ingest.sources import ReadLimits, SourceResult, expand_targets, read_targets
 from vectorstore.chroma_store import ChromaStore, StoreConfig
 from vectorstore.embeddings import Embedder, SentenceTransformerEmbedder
-from vectorstore.records import AuditEntry, ChunkRecord, DocumentRecord
+from vectorstore.records import AuditEntry, ChunkRecord, DocumentRecord, Passage
 from vectorstore.retriever import Retriever
 
 MAX_QUESTION_CHARS = 2000
@@ -232,9 +232,16 @@ class Citebot:
         if len(question) > MAX_QUESTION_CHARS:
             question = question[:MAX_QUESTION_CHARS]
         query = retrieval_query(question, history or [])
-        where = _date_filter(since, until)
-        passages = self.retriever.search(query, k=k or self.settings.top_k, scope=self._scope(scope), where=where)
+        passages = self.retrieve(query, k=k or self.settings.top_k, scope=scope, since=since, until=until)
         return compose_answer(question, query, passages, self.embedder, self.settings)
+
+    def retrieve(
+        self, query: str, *, k: int | None = None, scope: str | None = None,
+        since: dt.date | None = None, until: dt.date | None = None,
+    ) -> list[Passage]:
+        """The passages `ask` answers from, best first (also what `citebot eval` scores)."""
+        where = _date_filter(since, until)
+        return self.retriever.search(query, k=k or self.settings.top_k, scope=self._scope(scope), where=where)
 
     # -- registry ---------------------------------------------------------------------------
     def sources(self, scope: str | None = None) -> list[DocumentRecord]:
