@@ -180,6 +180,27 @@ def summarise(results: list[QuestionResult], answers: bool = True) -> dict[str, 
     return out
 
 
+def abstention_curve(results: list[QuestionResult], current: float) -> list[dict[str, float]]:
+    """What each candidate `min_passage_score` would give, from one run at `current`.
+
+    Exact: a question abstains under threshold t if its best passage scores below t, or if it
+    abstained in this run for another reason (no sentence relevant enough, an unknown outlet) —
+    which we know, since abstentions below `current` are the threshold's doing.
+    """
+    def abstains(r: QuestionResult, t: float) -> bool:
+        return r.top_score < t or (r.abstained and r.top_score >= current)
+
+    curve = []
+    for step in range(20, 71, 2):
+        t = step / 100
+        curve.append({
+            "min_passage_score": t,
+            "null_abstention": _mean([float(abstains(r, t)) for r in results if r.query.is_null]),
+            "false_abstention": _mean([float(abstains(r, t)) for r in results if not r.query.is_null]),
+        })
+    return curve
+
+
 ProgressFactory = Callable[[int, str], "object"]
 
 
@@ -238,6 +259,8 @@ def run_eval(bot, queries: list[Query], corpus: Path, *, progress: Callable[[str
     overall = summarise(results, answers)
     overall["mean_passage_tokens"] = round(statistics.fmean(token_counts), 1) if token_counts else None
     overall["max_passage_tokens"] = max(token_counts) if token_counts else None
+    if answers:
+        overall["abstention_curve"] = abstention_curve(results, bot.settings.min_passage_score)
     s = bot.settings
     return EvalReport(
         overall=overall,

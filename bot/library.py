@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from bot.answer import Answer, compose_answer, retrieval_query
+from bot.answer import Answer, abstain, compose_answer, retrieval_query
 from bot.errors import BadQuestion, SourceNotKnown
 from bot.settings import Settings
-from ingest.chunking import chunk_document
+from ingest.chunking import chunk_document, embedding_text
 from ingest.document import SourceDocument, document_id_for
 from ingest.errors import IngestError
 from ingest.fetch import FetchPolicy
@@ -24,6 +24,8 @@ from ingest.sources import ReadLimits, SourceResult, expand_targets, read_target
 from vectorstore.chroma_store import ChromaStore, StoreConfig
 from vectorstore.embeddings import Embedder, SentenceTransformerEmbedder
 from vectorstore.records import AuditEntry, ChunkRecord, DocumentRecord, Passage
+from vectorstore.lexical import LexicalIndex
+from vectorstore.query_analysis import unknown_sources
 from vectorstore.retriever import Retriever
 
 MAX_QUESTION_CHARS = 2000
@@ -88,7 +90,12 @@ class Citebot:
 
     @cached_property
     def retriever(self) -> Retriever:
-        return Retriever(self.store, self.embedder)
+        s = self.settings
+        lexical = LexicalIndex(s.home / "lexical" / "chunks.sqlite") if s.hybrid_search else None
+        return Retriever(
+            self.store, self.embedder, lexical=lexical, rrf_k=s.rrf_k, pool=s.retrieval_pool,
+            analyze_queries=s.analyze_queries,
+        )
 
     def _scope(self, scope: str | None) -> str:
         return scope if scope is not None else self.settings.scope
@@ -142,7 +149,8 @@ class Citebot:
         queued: dict[str, str] = {}  # content hash -> origin, for duplicates within one run
 
         def flush() -> None:
-            texts = [c.text for _, _, _, chunks in pending for c in chunks]
+            with_context = self.settings.embed_article_context
+            texts = [embedding_text(d, c, with_context=with_context) for _, d, _, chunks in pending for c in chunks]
             vectors = self.embedder.embed_documents(texts) if texts else []
             offset = 0
             for slot, document, document_id, chunks in pending:
@@ -233,7 +241,14 @@ class Citebot:
             question = question[:MAX_QUESTION_CHARS]
         query = retrieval_query(question, history or [])
         passages = self.retrieve(query, k=k or self.settings.top_k, scope=scope, since=since, until=until)
+        if self.settings.abstain_on_unknown_outlet and self._names_unknown_outlet(question, scope):
+            return abstain(question, passages)
         return compose_answer(question, query, passages, self.embedder, self.settings)
+
+    def _names_unknown_outlet(self, question: str, scope: str | None) -> bool:
+        """Does the question ask what a named outlet said ("a Reuters report") when we hold nothing from it?"""
+        outlets = sorted({r.outlet for r in self.sources(scope) if r.outlet})
+        return bool(unknown_sources(question, outlets))
 
     def retrieve(
         self, query: str, *, k: int | None = None, scope: str | None = None,

@@ -78,6 +78,27 @@ class Settings(BaseSettings):
     ingested_by: str = Field(default_factory=_current_user, description="Name recorded in the audit log for CLI ingests.")
     lock_timeout_s: float = Field(default=60, gt=0, description="How long a writer waits for another process's embedded-store lock.")
     log_level: str = Field(default="WARNING", description="Log level for citebot's own messages (stderr).")
+    # -- retrieval quality (measured with `citebot eval`, see README "Evaluation") --
+    hybrid_search: bool = Field(
+        default=True,
+        description="Fuse BM25 keyword search (a local SQLite FTS5 index synced from the store) with dense search by reciprocal rank fusion.",
+    )
+    embed_article_context: bool = Field(
+        default=False,
+        description="Embed each chunk with its article's title, outlet and date in front (quotes stay verbatim). Re-ingest after changing it.",
+    )
+    analyze_queries: bool = Field(
+        default=True,
+        description="Also search within each outlet and around each date a question names, fused with the main search (needs hybrid_search).",
+    )
+    abstain_on_unknown_outlet: bool = Field(
+        default=True,
+        description="Abstain when a question asks what a named outlet reported ('a Reuters article') and no ingested source is from that outlet.",
+    )
+    rrf_k: int = Field(default=60, ge=1, le=1000, description="Reciprocal rank fusion constant: larger flattens the rank bonus.")
+    retrieval_pool: int = Field(
+        default=30, ge=1, le=200, description="Candidates taken from each ranker (dense, keyword) before fusion."
+    )
 
     @field_validator("chroma_url", mode="before")
     @classmethod
