@@ -245,7 +245,9 @@ def run_eval(bot, queries: list[Query], corpus: Path, *, progress: Callable[[str
                 **article_metrics([p.url for p in passages], query.evidence_urls),
             }
         if answers:
-            answer = bot.ask(query.question)
+            # what `ask` does, reusing this search: the top `top_k` of the top 10 are the same
+            # passages (both searches draw the same candidate pools before fusion)
+            answer = bot.answer_from(query.question, passages[: bot.settings.top_k])
             result.abstained, result.top_score = answer.abstained, answer.top_score
             if not query.is_null and not answer.abstained:
                 result.cited, result.quoted = citation_flags(answer.citations, passages, query.facts)

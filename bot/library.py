@@ -241,9 +241,13 @@ class Citebot:
             question = question[:MAX_QUESTION_CHARS]
         query = retrieval_query(question, history or [])
         passages = self.retrieve(query, k=k or self.settings.top_k, scope=scope, since=since, until=until)
+        return self.answer_from(question, passages, query=query, scope=scope)
+
+    def answer_from(self, question: str, passages: list[Passage], *, query: str | None = None, scope: str | None = None) -> Answer:
+        """The answer engine over already retrieved passages (`ask` = `retrieve` + this)."""
         if self.settings.abstain_on_unknown_outlet and self._names_unknown_outlet(question, scope):
             return abstain(question, passages)
-        return compose_answer(question, query, passages, self.embedder, self.settings)
+        return compose_answer(question, query or question, passages, self.embedder, self.settings)
 
     def _names_unknown_outlet(self, question: str, scope: str | None) -> bool:
         """Does the question ask what a named outlet said ("a Reuters report") when we hold nothing from it?"""
