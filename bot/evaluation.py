@@ -183,9 +183,10 @@ def summarise(results: list[QuestionResult], answers: bool = True) -> dict[str, 
 def abstention_curve(results: list[QuestionResult], current: float) -> list[dict[str, float]]:
     """What each candidate `min_passage_score` would give, from one run at `current`.
 
-    Exact: a question abstains under threshold t if its best passage scores below t, or if it
-    abstained in this run for another reason (no sentence relevant enough, an unknown outlet) —
-    which we know, since abstentions below `current` are the threshold's doing.
+    Exact for t ≥ `current`: a question abstains under t if its best passage scores below t, or
+    if it abstained in this run with a best passage at or above `current` (another rule: no
+    sentence relevant enough, an unknown outlet). Below `current` it is a lower bound, since a
+    question under `current` may also have tripped another rule; calibrate from a low `current`.
     """
     def abstains(r: QuestionResult, t: float) -> bool:
         return r.top_score < t or (r.abstained and r.top_score >= current)

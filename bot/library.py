@@ -94,7 +94,7 @@ class Citebot:
         lexical = LexicalIndex(s.home / "lexical" / "chunks.sqlite") if s.hybrid_search else None
         return Retriever(
             self.store, self.embedder, lexical=lexical, rrf_k=s.rrf_k, pool=s.retrieval_pool,
-            analyze_queries=s.analyze_queries,
+            analyze_queries=s.analyze_queries, per_article=s.max_passages_per_article,
         )
 
     def _scope(self, scope: str | None) -> str:

@@ -29,6 +29,7 @@ class Retriever:
     pool: int = 30
     analyze_queries: bool = True
     sub_pool: int = 10
+    per_article: int = 0
 
     def search(self, query: str, *, k: int = 8, scope: str | None = None, where: dict | None = None) -> list[Passage]:
         vector = self.embedder.embed_query(query)
@@ -66,4 +67,20 @@ class Retriever:
         missing = [c for c in order if c not in known]
         for passage in self.store.get_passages(missing, query_embedding=vector):
             known[passage.chunk_id] = passage
-        return [replace(known[c], extra={**known[c].extra, "fusion": round(scores[c], 5)}) for c in order if c in known][:k]
+        fused = [replace(known[c], extra={**known[c].extra, "fusion": round(scores[c], 5)}) for c in order if c in known]
+        return _spread(fused, self.per_article)[:k]
+
+
+
+def _spread(passages: list[Passage], per_article: int) -> list[Passage]:
+    """Diversify across articles: past `per_article` passages of one article, the rest wait behind
+    every other article's passages (0 = no limit). Multi-part questions need several articles
+    in the top ranks, not five chunks of the same one."""
+    if per_article <= 0:
+        return passages
+    seen: dict[str, int] = {}
+    first, later = [], []
+    for p in passages:
+        seen[p.document_id] = seen.get(p.document_id, 0) + 1
+        (first if seen[p.document_id] <= per_article else later).append(p)
+    return first + later
