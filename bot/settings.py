@@ -96,7 +96,7 @@ class Settings(BaseSettings):
         description="Abstain when a question asks what a named outlet reported ('a Reuters article') and no ingested source is from that outlet.",
     )
     max_passages_per_article: int = Field(
-        default=0, ge=0, le=50,
+        default=3, ge=0, le=50,
         description="Diversify hybrid results: passages of one article past this many rank behind all other articles' (0 = off).",
     )
     rrf_k: int = Field(default=60, ge=1, le=1000, description="Reciprocal rank fusion constant: larger flattens the rank bonus.")
