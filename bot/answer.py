@@ -197,9 +197,14 @@ def _closest(passages: list[Passage], limit: int = 3) -> list[SourceRef]:
     return refs
 
 
+def abstain(question: str, passages: list[Passage]) -> Answer:
+    """The abstention answer: no quotes, the closest sources for the user to read themselves."""
+    return Answer(question, abstained=True, closest=_closest(passages), top_score=max((p.score for p in passages), default=0.0))
+
+
 def compose_answer(question: str, query: str, passages: list[Passage], embedder: Embedder, settings) -> Answer:
     """Select, label and cite the sentences that answer `query`, or abstain."""
-    top = passages[0].score if passages else 0.0
+    top = max((p.score for p in passages), default=0.0)  # hybrid order is by fused rank, not by score
     if not passages or top < settings.min_passage_score:
         return Answer(question, abstained=True, closest=_closest(passages), top_score=top)
 

@@ -302,6 +302,7 @@ from bot.cli_discord import discord_command; cli.add_command(discord_command)  #
 from bot.cli_trust import trust_command; cli.add_command(trust_command)  # noqa: E402,E702
 from bot.cli_store import export_command, import_command; cli.add_command(export_command); cli.add_command(import_command)  # noqa: E402,E702
 from bot.cli_bench import bench_command; cli.add_command(bench_command)  # noqa: E402,E702
+from bot.cli_eval import eval_command; cli.add_command(eval_command)  # noqa: E402, E702
 
 
 def main() -> None:

@@ -14,19 +14,21 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from bot.answer import Answer, compose_answer, retrieval_query
+from bot.answer import Answer, abstain, compose_answer, retrieval_query
 from bot.errors import BadQuestion, BotError, SourceNotKnown
 from bot.provenance import apply_trust, full_speaker_names, note_freshness
 from bot.render import terminal_safe
 from bot.settings import Settings
 from bot.trust import TIERS, UNKNOWN, Registry, UntrustedSource, normalise_domain
 from ingest.addresses import parse_networks
-from ingest.chunking import chunk_document
+from ingest.chunking import chunk_document, embedding_text
 from ingest.document import SourceDocument, document_id_for
 from ingest.errors import IngestError
 from vectorstore.chroma_store import ChromaStore, StoreConfig  # no chromadb import until a store is opened
 from vectorstore.embeddings import Embedder, OnnxEmbedder, SentenceTransformerEmbedder
-from vectorstore.records import AuditEntry, ChunkRecord, DocumentRecord, TrustEntry
+from vectorstore.lexical import LexicalIndex
+from vectorstore.query_analysis import unknown_sources
+from vectorstore.records import AuditEntry, ChunkRecord, DocumentRecord, Passage, TrustEntry
 
 if TYPE_CHECKING:  # imported where used: the parsers pull in httpx, yaml, pypdf, trafilatura; `ask` needs none
     from ingest.sources import ReadLimits, SourceResult
@@ -106,7 +108,12 @@ class Citebot:
 
     @cached_property
     def retriever(self) -> Retriever:
-        return Retriever(self.store, self.embedder)
+        s = self.settings
+        lexical = LexicalIndex(s.home / "lexical" / "chunks.sqlite") if s.hybrid_search else None
+        return Retriever(
+            self.store, self.embedder, lexical=lexical, rrf_k=s.rrf_k, pool=s.retrieval_pool,
+            analyze_queries=s.analyze_queries, per_article=s.max_passages_per_article,
+        )
 
     def _scope(self, scope: str | None) -> str:
         return scope if scope is not None else self.settings.scope
@@ -206,7 +213,8 @@ class Citebot:
         def flush() -> None:
             batch = list(pending)
             pending.clear()
-            texts = [c.text for _, _, _, chunks in batch for c in chunks]
+            with_context = self.settings.embed_article_context
+            texts = [embedding_text(d, c, with_context=with_context) for _, d, _, chunks in batch for c in chunks]
             future = pool.submit(self.embedder.embed_documents, texts) if texts else None
             while in_flight:
                 store(*in_flight.pop())
@@ -298,7 +306,7 @@ class Citebot:
     ) -> Answer:
         """Answer from the sources, or abstain; `history` holds earlier questions of a conversation."""
         question, query, passages = self._retrieve(question, history, k, scope, since, until)
-        return self._compose(question, query, passages, scope)
+        return self.answer_from(question, passages, query=query, scope=scope)
 
     def _retrieve(self, question, history, k, scope, since, until) -> tuple[str, str, list]:
         """The cleaned question, the search query and the passages found for it."""
@@ -308,17 +316,35 @@ class Citebot:
         if len(question) > MAX_QUESTION_CHARS:
             question = question[:MAX_QUESTION_CHARS]
         query = retrieval_query(question, history or [])
+        return question, query, self.retrieve(query, k=k, scope=scope, since=since, until=until)
+
+    def retrieve(
+        self, query: str, *, k: int | None = None, scope: str | None = None,
+        since: dt.date | None = None, until: dt.date | None = None,
+    ) -> list[Passage]:
+        """The passages `ask` answers from, best first (also what `citebot eval` scores).
+
+        Articles from a domain blocked after they were ingested are dropped here, so no answer mode
+        can quote them.
+        """
         where = _date_filter(since, until)
         passages = self.retriever.search(query, k=k or self.settings.top_k, scope=self._scope(scope), where=where)
         registry = self.registry(scope)
-        passages = [p for p in passages if registry.tier_for_url(p.url) != "blocked"]  # blocked after ingest
-        return question, query, passages
+        return [p for p in passages if registry.tier_for_url(p.url) != "blocked"]
 
-    def _compose(self, question: str, query: str, passages: list, scope: str | None) -> Answer:
-        """The extractive answer, ordered by trust tier, with full speaker names and a freshness note."""
-        answer = compose_answer(question, query, passages, self.embedder, self.settings)
+    def answer_from(self, question: str, passages: list[Passage], *, query: str | None = None, scope: str | None = None) -> Answer:
+        """The extractive answer over retrieved passages, ordered by trust tier, with full speaker
+        names and a freshness note (`ask` = `retrieve` + this)."""
+        if self.settings.abstain_on_unknown_outlet and self._names_unknown_outlet(question, scope):
+            return abstain(question, passages)
+        answer = compose_answer(question, query or question, passages, self.embedder, self.settings)
         answer = apply_trust(full_speaker_names(answer, passages), self.registry(scope))
         return note_freshness(answer, self._clock(), self.settings.stale_after_days)
+
+    def _names_unknown_outlet(self, question: str, scope: str | None) -> bool:
+        """Does the question ask what a named outlet said ("a Reuters report") when we hold nothing from it?"""
+        outlets = sorted({r.outlet for r in self.sources(scope) if r.outlet})
+        return bool(unknown_sources(question, outlets))
 
     # -- optional synthesis mode (bot/llm/) --------------------------------------------------
     @property
@@ -342,7 +368,7 @@ class Citebot:
 
         model = build_chat_model(self.settings, http_async_client=http_client)
         question, query, passages = await asyncio.to_thread(self._retrieve, question, history, k, scope, since, until)
-        extractive = await asyncio.to_thread(self._compose, question, query, passages, scope)
+        extractive = await asyncio.to_thread(lambda: self.answer_from(question, passages, query=query, scope=scope))
         async for event in stream_synthesis(model, question, passages, extractive, self.settings, stream=stream, history=history):
             yield event
 

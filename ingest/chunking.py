@@ -55,3 +55,18 @@ def chunk_document(
             break
         i = max(i + 1, j + 1 - overlap_sentences)
     return chunks
+
+
+def embedding_text(document: SourceDocument, chunk: Chunk, *, with_context: bool = True) -> str:
+    """What the embedding model reads for a chunk: the article's title, outlet and date, then the chunk.
+
+    A chunk deep inside an article rarely names its subject ("the company said…"), and questions
+    often name the outlet or the story ("according to TechCrunch…"); the header puts both into the
+    vector. Only the vector sees it: the stored text, which answers quote, stays `chunk.text`,
+    verbatim at its offsets. The header is short (title capped) so header + chunk stays within
+    the model's 256-token window.
+    """
+    if not with_context:
+        return chunk.text
+    head = " | ".join(x for x in (document.title[:150], document.outlet, document.published_at[:10]) if x)
+    return f"{head}\n{chunk.text}" if head else chunk.text

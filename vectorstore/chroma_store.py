@@ -379,15 +379,26 @@ class ChromaStore:
         ]
         return passages[:k]
 
-    def get_passages(self, chunk_ids: Sequence[str]) -> list[Passage]:
-        """Fetch chunks by id (score 0): used when another ranker (lexical) found them."""
+    def get_passages(self, chunk_ids: Sequence[str], query_embedding: Sequence[float] | None = None) -> list[Passage]:
+        """Fetch chunks by id: used when another ranker (lexical) found them.
+
+        With `query_embedding`, each passage's score is its cosine similarity to the query (as
+        `search` reports it), so scores stay comparable whichever ranker found the passage;
+        without, the score is 0.
+        """
         if not chunk_ids:
             return []
-        got = self._call(self._chunks.get, ids=list(chunk_ids), include=["metadatas", "documents"])
+        include = ["metadatas", "documents"] + (["embeddings"] if query_embedding is not None else [])
+        got = self._call(self._chunks.get, ids=list(chunk_ids), include=include)
         live = self._live_hashes({(m["scope"], m["document_id"]) for m in got["metadatas"]})
+        if query_embedding is not None:
+            q = [float(x) for x in query_embedding]
+            scores = [sum(a * b for a, b in zip(q, vector)) for vector in got["embeddings"]]
+        else:
+            scores = [0.0] * len(got["ids"])
         by_id = {
-            cid: self._passage(cid, text, meta, 0.0)
-            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])
+            cid: self._passage(cid, text, meta, float(score))
+            for cid, text, meta, score in zip(got["ids"], got["documents"], got["metadatas"], scores)
             if live.get((meta["scope"], meta["document_id"])) == meta["content_hash"]
         }
         return [by_id[c] for c in chunk_ids if c in by_id]

@@ -1,21 +1,86 @@
-"""Question → passages: embed the question, search the store, return scored passages."""
+"""Question → passages: dense search, optionally fused with BM25 keyword search.
+
+Hybrid retrieval: the dense ranking (embedding similarity) and the keyword ranking (BM25 over
+an FTS5 index) are merged by reciprocal rank fusion — each passage scores Σ 1/(rrf_k + rank)
+over the rankings it appears in — which needs no score calibration between the two. The
+passage's `score` stays its cosine similarity to the question (computed for keyword-only hits
+too), because the answer engine's abstention thresholds are calibrated on that scale.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from vectorstore.chroma_store import ChromaStore
 from vectorstore.embeddings import Embedder
+from vectorstore.lexical import LexicalIndex
+from vectorstore.query_analysis import plan
 from vectorstore.records import Passage
 
 
 @dataclass
 class Retriever:
-    """Dense retrieval over one scope of the store."""
+    """Dense (and, with a lexical index, hybrid) retrieval over one scope of the store."""
 
     store: ChromaStore
     embedder: Embedder
+    lexical: LexicalIndex | None = None
+    rrf_k: int = 60
+    pool: int = 30
+    analyze_queries: bool = True
+    sub_pool: int = 10
+    per_article: int = 0
 
     def search(self, query: str, *, k: int = 8, scope: str | None = None, where: dict | None = None) -> list[Passage]:
         vector = self.embedder.embed_query(query)
-        return self.store.search(vector, k=k, scope=scope, where=where)
+        if self.lexical is None:
+            return self.store.search(vector, k=k, scope=scope, where=where)
+        pool = max(self.pool, k)
+        self.lexical.sync(self.store)
+        rankings = self._hybrid(query, vector, pool, scope, where)
+        if rankings is None:  # a filter the keyword index cannot apply: dense only
+            return self.store.search(vector, k=k, scope=scope, where=where)
+        if self.analyze_queries:
+            outlets, year = self.lexical.facets(scope)
+            for sub in plan(query, outlets, default_year=year):
+                combined = {"$and": [where, sub.where]} if where else sub.where
+                sub_vector = vector if sub.text == query else self.embedder.embed_query(sub.text)
+                rankings += self._hybrid(sub.text, sub_vector, self.sub_pool, scope, combined) or []
+        return self._fuse(rankings, vector, k)
+
+    def _hybrid(self, query: str, vector, pool: int, scope: str | None, where: dict | None) -> list | None:
+        keyword = self.lexical.search(query, k=pool, scope=scope, where=where)
+        if keyword is None:
+            return None
+        return [self.store.search(vector, k=pool, scope=scope, where=where), keyword]
+
+    def _fuse(self, rankings: list[list[Passage] | list[str]], vector, k: int) -> list[Passage]:
+        scores: dict[str, float] = {}
+        known: dict[str, Passage] = {}
+        for ranking in rankings:
+            for rank, item in enumerate(ranking):
+                chunk_id = item.chunk_id if isinstance(item, Passage) else item
+                if isinstance(item, Passage):
+                    known[chunk_id] = item
+                scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (self.rrf_k + rank + 1)
+        order = sorted(scores, key=scores.get, reverse=True)[: 2 * k + 10]  # slack for removed articles
+        missing = [c for c in order if c not in known]
+        for passage in self.store.get_passages(missing, query_embedding=vector):
+            known[passage.chunk_id] = passage
+        fused = [replace(known[c], extra={**known[c].extra, "fusion": round(scores[c], 5)}) for c in order if c in known]
+        return _spread(fused, self.per_article)[:k]
+
+
+
+def _spread(passages: list[Passage], per_article: int) -> list[Passage]:
+    """Diversify across articles: past `per_article` passages of one article, the rest wait behind
+    every other article's passages (0 = no limit). Multi-part questions need several articles
+    in the top ranks, not five chunks of the same one."""
+    if per_article <= 0:
+        return passages
+    seen: dict[str, int] = {}
+    first, later = [], []
+    for p in passages:
+        seen[p.document_id] = seen.get(p.document_id, 0) + 1
+        (first if seen[p.document_id] <= per_article else later).append(p)
+    return first + later

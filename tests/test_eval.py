@@ -1,0 +1,66 @@
+"""`citebot eval`: the benchmark's metric definitions, and the smoke split run end to end in CI."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+from bot.evaluation import article_metrics, fact_metrics, squash
+from tests.conftest import MULTIHOP
+
+# Measured on the smoke split (40 questions, 60 articles) on 2026-11-25 with the shipped retrieval
+# (hybrid BM25 + dense, outlet/date sub-queries, ≤3 passages per article first): Hits@4 0.735,
+# Hits@10 0.971, MRR@10 0.636, MAP@10 0.537, all-evidence@10 0.941, null abstention 1.0 (6/6),
+# false abstention 0.0 (without the per-article cap: 0.735 / 0.912 / 0.627 / 0.529 / 0.765).
+# (Dense only was 0.618 / 0.824 / 0.370 / 0.265 / 0.500.) The floors sit a little below, so noise
+# passes and a real regression fails.
+SMOKE_FLOORS = {
+    "hits@4": 0.65, "hits@10": 0.85, "mrr@10": 0.55, "map@10": 0.45, "all_evidence@10": 0.68,
+    "null_abstention": 0.80, "false_abstention_max": 0.10,
+}
+
+
+def test_fact_match_ignores_spaces_and_newlines_only():
+    assert squash("a b\nc\n d") == "abcd"
+    facts = (squash("The cat sat."),)
+    assert fact_metrics(["Yesterday the cat\nsat. Then it left."], facts)["hits@4"] == 0.0  # case matters
+    assert fact_metrics(["Yesterday The  cat\nsat. Then it left."], facts)["hits@4"] == 1.0
+
+
+def test_rank_metrics_follow_the_benchmark_definitions():
+    facts = (squash("fact one"), squash("fact two"))
+    texts = ["nothing", "has fact one", "nothing", "nothing", "has fact two"]
+    m = fact_metrics(texts, facts)
+    assert m["hits@4"] == 1.0 and m["hits@10"] == 1.0
+    assert m["mrr@10"] == pytest.approx(1 / 2)
+    assert m["map@10"] == pytest.approx((1 / 2 + 2 / 5) / 2)  # normalised by min(#gold, 10)
+    assert fact_metrics(["x"] * 10, facts) == {"hits@4": 0.0, "hits@10": 0.0, "mrr@10": 0.0, "map@10": 0.0}
+
+
+def test_article_metrics_need_every_evidence_article_for_all_evidence():
+    m = article_metrics(["u1", "u3", "u1"], ("u1", "u2"))
+    assert m["article_recall@4"] == 0.5 and m["all_evidence@10"] == 0.0
+    assert article_metrics(["u2", "u1"], ("u1", "u2"))["all_evidence@10"] == 1.0
+
+
+def test_missing_queries_file_is_one_readable_line(tmp_path):
+    result = CliRunner().invoke(cli, ["eval", "--queries", str(tmp_path / "nope.jsonl"), "--store", str(tmp_path / "s")])
+    assert result.exit_code == 2
+    assert "queries file" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (MULTIHOP / "smoke_queries.jsonl").exists(), reason="../shared/benchmarks is required")
+def test_smoke_split_meets_the_measured_floors(tmp_path):
+    result = CliRunner().invoke(cli, ["eval", "--smoke", "--json", "--store", str(tmp_path / "store")])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    overall = report["overall"]
+    print("\nsmoke eval:", json.dumps(overall))
+    assert set(report["by_type"]) == {"comparison_query", "inference_query", "null_query", "temporal_query"}
+    for key in ("hits@4", "hits@10", "mrr@10", "map@10", "all_evidence@10"):
+        assert overall[key] >= SMOKE_FLOORS[key], key
+    assert overall["null_abstention"] >= SMOKE_FLOORS["null_abstention"]
+    assert overall["false_abstention"] <= SMOKE_FLOORS["false_abstention_max"]
+    assert overall["mean_passage_tokens"] <= 256 and overall["max_passage_tokens"] <= 256

@@ -1,0 +1,92 @@
+"""Hybrid retrieval: the BM25 keyword index follows the Chroma store, and questions are split by outlet/date."""
+
+import datetime as dt
+from pathlib import Path
+
+from bot.library import Citebot
+from tests.conftest import make_settings
+from vectorstore.query_analysis import find_dates, find_outlets, outlet_aliases, plan
+
+
+def _article(path: Path, title: str, outlet: str, body: str, published: str = "2024-03-25") -> Path:
+    path.write_text(
+        f"---\ntitle: {title}\noutlet: {outlet}\npublished: {published}\nurl: https://example.org/{path.stem}\n---\n\n{body}\n"
+    )
+    return path
+
+
+def test_a_rare_word_is_found_by_keyword_search(citebot, tmp_path):
+    _article(tmp_path / "a.md", "Harbour news", "Coast Daily", "The ferry Zephyrine ran aground near the pier on Monday.")
+    _article(tmp_path / "b.md", "Weather", "Coast Daily", "Storms are expected over the harbour this week, forecasters said.")
+    citebot.ingest([str(tmp_path)])
+    assert citebot.retriever.lexical.sync(citebot.store) == 2  # synced from the store's registry
+    ids = citebot.retriever.lexical.search("What happened to the Zephyrine?", k=5)
+    top = citebot.store.get_passages(ids)
+    assert [p.title for p in top] == ["Harbour news"]
+
+
+def test_keyword_index_follows_removals_made_by_another_process(tmp_path, embedder):
+    home = tmp_path / "home"
+    _article(tmp_path / "a.md", "Harbour news", "Coast Daily", "The ferry Zephyrine ran aground near the pier on Monday.")
+    reader = Citebot(make_settings(home), embedder=embedder)
+    reader.ingest([str(tmp_path / "a.md")])
+    assert reader.retrieve("Zephyrine ferry aground")
+    other = Citebot(make_settings(home), embedder=embedder)  # same store, its own handle (another process)
+    other.remove("Harbour news")
+    assert reader.retrieve("Zephyrine ferry aground") == []
+    assert reader.retriever.lexical.search("Zephyrine", k=5) == []
+
+
+def test_keyword_index_is_rebuilt_when_deleted(citebot, tmp_path):
+    _article(tmp_path / "a.md", "Harbour news", "Coast Daily", "The ferry Zephyrine ran aground near the pier on Monday.")
+    citebot.ingest([str(tmp_path / "a.md")])
+    citebot.retrieve("Zephyrine")
+    path = citebot.retriever.lexical.path
+    citebot.retriever.lexical.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    fresh = Citebot(citebot.settings, embedder=citebot.embedder)
+    assert [p.title for p in fresh.retrieve("Zephyrine ferry")][:1] == ["Harbour news"]
+
+
+def test_outlets_named_in_a_question_are_found_by_full_name_or_head():
+    aliases = outlet_aliases(["TechCrunch", "The Verge", "Cnbc | World Business News Leader", "Sporting News"])
+    question = "Does the TechCrunch article agree with what CNBC reported, unlike the Verge?"
+    assert find_outlets(question, aliases) == [["TechCrunch"], ["Cnbc | World Business News Leader"], ["The Verge"]]
+    assert find_outlets("Who won the match?", aliases) == []
+
+
+def test_dates_in_a_question_become_day_filters():
+    assert find_dates("between the report on October 2, 2023, and the one from Oct 7th", 2023) == [
+        dt.date(2023, 10, 2), dt.date(2023, 10, 7)]
+    [sub] = plan("What did it say on 2024-03-25?", [], default_year=None)
+    assert sub.where["$and"][0]["published_ord"]["$gte"] == dt.date(2024, 3, 24).toordinal()
+
+
+def test_search_within_a_named_outlet_brings_its_article_up(citebot, tmp_path):
+    body = "The city council approved the new budget for the harbour on Tuesday."
+    _article(tmp_path / "a.md", "Budget vote", "Coast Daily", body)
+    for i in range(6):
+        _article(tmp_path / f"n{i}.md", f"Budget story {i}", "Inland Herald", f"Story {i}: the council approved the budget for roads. {body}")
+    citebot.ingest([str(tmp_path)])
+    plain = Citebot(make_settings(citebot.settings.home, analyze_queries=False), embedder=citebot.embedder)
+    question = "What did Coast Daily report about the budget the council approved?"
+    assert "Coast Daily" in [p.outlet for p in citebot.retrieve(question, k=3)]
+    assert plain.retrieve(question, k=8)  # same store without query analysis still answers
+
+
+def test_a_question_about_an_outlet_we_do_not_hold_abstains(citebot, tmp_path):
+    _article(tmp_path / "a.md", "Budget vote", "Coast Daily", "The city council approved the new harbour budget on Tuesday.")
+    citebot.ingest([str(tmp_path / "a.md")])
+    assert not citebot.ask("What did the Coast Daily article say about the harbour budget the council approved?").abstained
+    answer = citebot.ask("What did a Reuters report say about the harbour budget the council approved?")
+    assert answer.abstained and answer.citations == []
+
+
+def test_named_sources_are_capitalised_attributions_only():
+    from vectorstore.query_analysis import named_sources, unknown_sources
+
+    assert named_sources("Does the TechCrunch article agree with a piece by The Verge?") == ["The Verge", "TechCrunch"]
+    assert named_sources("What did the police say in their report on October 3?") == []
+    assert named_sources("Did the 'Harbour Wire' report mention it?") == []  # quoted titles are not outlets
+    assert unknown_sources("Does a Bloomberg article agree with the TechCrunch report?", ["TechCrunch"]) == ["Bloomberg"]

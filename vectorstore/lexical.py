@@ -1,0 +1,207 @@
+"""A BM25 keyword index (SQLite FTS5) over the stored chunks: a derived, local cache of the store.
+
+Dense retrieval misses questions that hinge on rare words (names, products, figures); BM25 finds
+them. Chroma's own sparse index is a Chroma Cloud feature (local Chroma refuses it) and Python
+BM25 libraries score every chunk per query, so we keep an FTS5 table in a SQLite file next to
+the other local data.
+
+The Chroma store stays the single source of truth, in embedded and server mode alike: the
+index records which (scope, document, content hash) versions it holds, and before each search
+it compares a fingerprint of the store's registry with the one it was built from. When another
+process ingested or removed something, only the documents whose hash changed are re-read from
+the store (`iter_chunks`), so the index can never serve a removed article for long: search
+results are also re-checked against the registry when their text is fetched from Chroma.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from vectorstore.errors import StoreError
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Words that carry no topic; BM25 would weigh them low anyway, but dropping them keeps queries short.
+STOPWORDS = frozenset(
+    "a an and are as at be been being but by can could did do does doing for from had has have having he her "
+    "hers him his how i if in into is it its itself me more most my no nor not of on or our ours she should "
+    "so some such than that the their theirs them then there these they this those to too very was we were "
+    "what when where which while who whom why will with would you your yours about after again against all "
+    "also any before between both during each few further here just once only other out over own same "
+    "through under until up according article articles report reported reports published news".split()
+)
+
+
+def query_terms(text: str, limit: int = 40) -> list[str]:
+    """Content words of a question, lower-cased, in order, without duplicates."""
+    terms = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    return list(dict.fromkeys(terms))[:limit]
+
+
+def _fts_query(terms: Iterable[str]) -> str:
+    return " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
+
+
+class LexicalIndex:
+    """FTS5 index of chunk text (plus the article title), kept in step with a ChromaStore."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._facets_key: tuple | None = None
+        self._facets: tuple[list[str], int | None] = ([], None)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=60, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(
+                """
+                CREATE VIRTUAL TABLE IF NOT EXISTS chunks USING fts5(
+                    text, title, chunk_id UNINDEXED, scope UNINDEXED, document_id UNINDEXED,
+                    outlet UNINDEXED, published_ord UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2'
+                );
+                CREATE TABLE IF NOT EXISTS docs (
+                    scope TEXT, document_id TEXT, content_hash TEXT, PRIMARY KEY (scope, document_id)
+                );
+                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+                """
+            )
+        except sqlite3.Error as err:
+            raise StoreError(f"cannot open the keyword index at {path} ({err}); delete it to rebuild") from None
+
+    # -- keeping in step with the store -----------------------------------------------------
+    @staticmethod
+    def fingerprint(versions: dict[tuple[str, str], str]) -> str:
+        digest = hashlib.sha1()
+        for (scope, document_id), content_hash in sorted(versions.items()):
+            digest.update(f"{scope}|{document_id}|{content_hash}\n".encode())
+        return digest.hexdigest()
+
+    def sync(self, store) -> int:
+        """Bring the index up to the store's registry; return how many documents were (re)indexed."""
+        versions = {(r.scope, r.document_id): r.content_hash for r in store.list_documents()}
+        wanted = self.fingerprint(versions)
+        with self._lock:
+            if self._meta("fingerprint") == wanted:
+                return 0
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                if self._meta("fingerprint") == wanted:  # another process synced meanwhile
+                    self._db.execute("COMMIT")
+                    return 0
+                held = {(s, d): h for s, d, h in self._db.execute("SELECT scope, document_id, content_hash FROM docs")}
+                stale = [key for key, h in held.items() if versions.get(key) != h]
+                missing = {key: h for key, h in versions.items() if held.get(key) != h}
+                for scope, document_id in stale:
+                    self._db.execute("DELETE FROM chunks WHERE scope = ? AND document_id = ?", (scope, document_id))
+                    self._db.execute("DELETE FROM docs WHERE scope = ? AND document_id = ?", (scope, document_id))
+                if missing:
+                    self._add_chunks(store, missing)
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (wanted,))
+                self._db.execute("COMMIT")
+                return len(missing)
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+
+    def _add_chunks(self, store, missing: dict[tuple[str, str], str]) -> None:
+        rows = []
+        for chunk_id, text, meta in store.iter_chunks():
+            key = (meta["scope"], meta["document_id"])
+            if missing.get(key) == meta.get("content_hash"):
+                rows.append((
+                    text, str(meta.get("title", "")), chunk_id, key[0], key[1],
+                    str(meta.get("outlet", "")), int(meta.get("published_ord", 0) or 0),
+                ))
+        self._db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        self._db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?)", [(s, d, h) for (s, d), h in missing.items()])
+
+    def facets(self, scope: str | None = None) -> tuple[list[str], int | None]:
+        """The outlets in the index and the most common publication year (for query analysis)."""
+        key = (self._meta("fingerprint"), scope)
+        if self._facets_key != key:
+            where, args = ("WHERE scope = ?", [scope]) if scope is not None else ("", [])
+            with self._lock:
+                rows = self._db.execute(
+                    f"SELECT outlet, published_ord, count(*) FROM chunks {where} GROUP BY outlet, published_ord", args
+                ).fetchall()
+            outlets = sorted({o for o, _, _ in rows if o})
+            years: dict[int, int] = {}
+            for _, ordinal, n in rows:
+                if ordinal:
+                    year = dt.date.fromordinal(int(ordinal)).year
+                    years[year] = years.get(year, 0) + n
+            self._facets = (outlets, max(years, key=years.get) if years else None)
+            self._facets_key = key
+        return self._facets
+
+    def _meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    # -- search -----------------------------------------------------------------------------
+    def search(self, query: str, *, k: int, scope: str | None = None, where: dict | None = None) -> list[str] | None:
+        """Chunk ids by BM25, best first; None when `where` uses a filter this index cannot apply."""
+        clauses, params = _sql_filter(where)
+        if clauses is None:
+            return None
+        terms = query_terms(query)
+        if not terms:
+            return []
+        sql = "SELECT chunk_id FROM chunks WHERE chunks MATCH ?"
+        args: list = [_fts_query(terms)]
+        if scope is not None:
+            sql += " AND scope = ?"
+            args.append(scope)
+        for clause in clauses:
+            sql += f" AND {clause}"
+        args.extend(params)
+        sql += " ORDER BY bm25(chunks, 1.0, 0.5) LIMIT ?"
+        args.append(k)
+        with self._lock:
+            try:
+                return [row[0] for row in self._db.execute(sql, args)]
+            except sqlite3.Error as err:
+                raise StoreError(f"keyword search failed ({err}); delete {self.path} to rebuild it") from None
+
+    def close(self) -> None:
+        self._db.close()
+
+
+_OPS = {"$gte": ">=", "$lte": "<=", "$gt": ">", "$lt": "<", "$eq": "=", "$ne": "!="}
+_FILTERABLE = {"published_ord", "outlet", "document_id"}
+
+
+def _sql_filter(where: dict | None) -> tuple[list[str] | None, list]:
+    """Translate the Chroma filters citebot uses (dates, outlet) to SQL; (None, []) if unsupported."""
+    if not where:
+        return [], []
+    if set(where) == {"$and"}:
+        clauses, params = [], []
+        for part in where["$and"]:
+            sub, sub_params = _sql_filter(part)
+            if sub is None:
+                return None, []
+            clauses += sub
+            params += sub_params
+        return clauses, params
+    if len(where) != 1:
+        return None, []
+    [(field, cond)] = where.items()
+    if field not in _FILTERABLE:
+        return None, []
+    if not isinstance(cond, dict):
+        cond = {"$eq": cond}
+    if set(cond) == {"$in"}:
+        values = list(cond["$in"])
+        return [f"{field} IN ({', '.join('?' * len(values))})"], values
+    if len(cond) != 1 or next(iter(cond)) not in _OPS:
+        return None, []
+    [(op, value)] = cond.items()
+    return [f"{field} {_OPS[op]} ?"], [value]

@@ -1,0 +1,150 @@
+"""Split a multi-part question into focused sub-searches: one per outlet or date it names.
+
+Multi-hop questions combine several articles ("Does the TechCrunch article … while The Verge
+article …", "between the report on October 2, 2023, and the one on October 7, 2023"). One
+embedding of the whole question lands near one of them; the others drown. When a question
+names an outlet we know (from the registry) or a calendar date, we also search within that
+outlet / around that date, and the caller fuses all the rankings, so each named source gets
+its own chance at the top of the list. Nothing here is specific to one data set: outlets come
+from the store, dates from ordinary English date phrases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+_MONTH_ABBR = {m[:3]: i for m, i in _MONTHS.items()}
+_DATE = re.compile(
+    r"\b(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b",
+    re.IGNORECASE,
+)
+_ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")
+_SEPARATORS = re.compile(r"\s+(?:\||-|–|:)\s+|:\s+")
+# Outlet name parts too generic to identify an outlet on their own.
+_GENERIC = frozenset({"the", "news", "the news", "times", "business", "sports", "science", "health", "life", "world"})
+
+
+@dataclass(frozen=True)
+class SubQuery:
+    """A focused search: `text` within the store filter `where`."""
+
+    text: str
+    where: dict
+    reason: str
+
+
+def outlet_aliases(outlets: list[str]) -> dict[str, str]:
+    """Lower-case names a question may use for each outlet: the full name and its head part
+    ("Cnbc | World Business News Leader" → "cnbc"; "The Independent - Sports" → "the independent"),
+    dropping heads that several outlets share only if they are generic words."""
+    aliases: dict[str, set[str]] = {}
+    for outlet in outlets:
+        if not outlet:
+            continue
+        names = {outlet.lower().strip()}
+        head = _SEPARATORS.split(outlet, maxsplit=1)[0].strip().lower()
+        if len(head) >= 3 and head not in _GENERIC:
+            names.add(head)
+        for name in names:
+            aliases.setdefault(name, set()).add(outlet)
+    # an alias shared by several outlets ("the independent") names all of them
+    return {name: "\x1f".join(sorted(found)) for name, found in aliases.items()}
+
+
+def find_outlets(question: str, aliases: dict[str, str]) -> list[list[str]]:
+    """Outlets named in the question, in order of first mention (each entry: outlets an alias names)."""
+    lowered = question.lower()
+    hits: list[tuple[int, int, str]] = []
+    for name, outlets in aliases.items():
+        for m in re.finditer(r"(?<![\w])" + re.escape(name) + r"(?![\w])", lowered):
+            hits.append((m.start(), -len(name), outlets))
+    hits.sort()
+    chosen: list[str] = []
+    covered_until = -1
+    for start, neg_len, outlets in hits:
+        if start < covered_until:  # inside a longer alias already taken ("the verge" in "the verge's")
+            continue
+        covered_until = start - neg_len
+        if outlets not in chosen:
+            chosen.append(outlets)
+    return [c.split("\x1f") for c in chosen]
+
+
+def find_dates(question: str, default_year: int | None) -> list[dt.date]:
+    """Calendar dates written in the question; a date without a year takes `default_year`."""
+    found: list[dt.date] = []
+    for m in _DATE.finditer(question):
+        month = _MONTHS.get(m["month"].lower()) or _MONTH_ABBR.get(m["month"].lower()[:3])
+        year = int(m["year"]) if m["year"] else default_year
+        if not month or not year:
+            continue
+        try:
+            found.append(dt.date(year, month, int(m["day"])))
+        except ValueError:
+            continue
+    for m in _ISO_DATE.finditer(question):
+        try:
+            found.append(dt.date(int(m["year"]), int(m["month"]), int(m["day"])))
+        except ValueError:
+            continue
+    return list(dict.fromkeys(found))
+
+
+def plan(question: str, outlets: list[str], *, default_year: int | None = None, max_subqueries: int = 4) -> list[SubQuery]:
+    """The extra searches worth running for `question` (none for a simple one)."""
+    subs: list[SubQuery] = []
+    for group in find_outlets(question, outlet_aliases(outlets)):
+        where = {"outlet": group[0]} if len(group) == 1 else {"outlet": {"$in": group}}
+        subs.append(SubQuery(question, where, f"outlet {', '.join(group)}"))
+    for day in find_dates(question, default_year):
+        # ±1 day: publication times are UTC, the question's date is the outlet's local date
+        where = {"$and": [{"published_ord": {"$gte": day.toordinal() - 1}}, {"published_ord": {"$lte": day.toordinal() + 1}}]}
+        subs.append(SubQuery(question, where, f"date {day.isoformat()}"))
+    return subs[:max_subqueries]
+
+
+_NAME = r"(?P<name>[A-Z][\w.&-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w.&-]*)*)"
+_KIND = r"(?:article|report|piece|review|story|column|coverage|feature|analysis|op-ed|editorial)s?"
+_NAMED_SOURCE = [
+    re.compile(r"\b(?:reported|published|written|covered)\s+by\s+(?:an?\s+|the\s+)?" + _NAME),
+    re.compile(r"\b(?:" + _KIND + r"|another|one)\s+(?:from|by|in)\s+(?:an?\s+|the\s+)?" + _NAME),
+    re.compile(r"\b(?:an?|the|another|one)\s+" + _NAME + r"(?:'s|’s)?\s+" + _KIND + r"\b"),
+    re.compile(r"\b(?:from|by|in)\s+" + _NAME + r"(?:'s|’s)?\s+" + _KIND + r"\b"),
+]
+_QUOTED = re.compile(r"(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"|‘[^’]*’(?!\w)|“[^”]*”")
+_LEADING_ARTICLE = re.compile(r"^(?:The|A|An)\s+")
+_NOT_NAMES = frozenset(
+    "january february march april may june july august september october november december monday tuesday "
+    "wednesday thursday friday saturday sunday".split()
+)
+
+
+def named_sources(question: str) -> list[str]:
+    """Names the question attributes a claim to: "according to Reuters", "a Bloomberg article",
+    "a piece by The Verge", "the TechCrunch report". Capitalised names only, so "according to
+    the police" names nothing; whether a name is an outlet the store holds is the caller's check."""
+    names: list[str] = []
+    text = _QUOTED.sub("QUOTED", question)  # quoted titles are not outlet names
+    for pattern in _NAMED_SOURCE:
+        for m in pattern.finditer(text):
+            name = m["name"].strip(" .,-")
+            if name and "QUOTED" not in name and name.split()[0].lower() not in _NOT_NAMES and name not in names:
+                names.append(name)
+    return names
+
+
+def unknown_sources(question: str, outlets: list[str]) -> list[str]:
+    """Named sources (see `named_sources`) that match no outlet in the store."""
+    aliases = outlet_aliases(outlets)
+    unknown = []
+    for name in named_sources(question):
+        bare = _LEADING_ARTICLE.sub("", name)
+        if not (find_outlets(name, aliases) or find_outlets(bare, aliases)
+                or any(bare.lower() in alias for alias in aliases)):
+            unknown.append(name)
+    return unknown
