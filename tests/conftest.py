@@ -79,6 +79,18 @@ def sample_home(tmp_path_factory, embedder) -> Path:
     return home
 
 
+@pytest.fixture(scope="session")
+def source_texts() -> dict[str, str]:
+    """The cleaned text of each sample article by URL: what citation offsets point into."""
+    from ingest.formats import parse_bytes
+
+    texts = {}
+    for f in SAMPLE_CORPUS.glob("*.md"):
+        [doc] = parse_bytes(f.read_bytes(), name=f.name, origin=str(f))
+        texts[doc.url] = doc.text
+    return texts
+
+
 @pytest.fixture
 def sample_bot(sample_home, embedder) -> Citebot:
     return Citebot(make_settings(sample_home), embedder=embedder)

@@ -7,23 +7,13 @@ import pytest
 from bot.answer import CANNOT_ANSWER, CONFLICT_NOTE
 from bot.errors import BadQuestion
 from bot.render import render_answer
-from ingest.formats import parse_bytes
-from tests.conftest import CANONICAL_QUESTION, SAMPLE_CORPUS
+from tests.conftest import CANONICAL_QUESTION
 
 
 @pytest.fixture
 def sample_bot(backend_sample_bot):
     """Every answer test runs on both back ends (embedded Chroma and a Chroma server)."""
     return backend_sample_bot
-
-
-@pytest.fixture(scope="module")
-def source_texts():
-    texts = {}
-    for f in SAMPLE_CORPUS.glob("*.md"):
-        [doc] = parse_bytes(f.read_bytes(), name=f.name, origin=str(f))
-        texts[doc.url] = doc.text
-    return texts
 
 
 def test_canonical_question_cites_the_border_and_the_arrest_in_russia(sample_bot):

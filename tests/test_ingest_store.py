@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 
-from ingest.formats import parse_bytes
 from tests.conftest import SAMPLE_CORPUS
 
 
@@ -50,12 +49,9 @@ def test_changed_article_replaces_its_old_chunks(citebot, tmp_path):
     assert citebot.audit()[0].previous_hash == first.content_hash
 
 
-def test_stored_chunk_offsets_quote_the_cleaned_article_exactly(citebot):
+def test_stored_chunk_offsets_quote_the_cleaned_article_exactly(citebot, source_texts):
     citebot.ingest([str(SAMPLE_CORPUS)])
-    texts = {}
-    for f in SAMPLE_CORPUS.glob("*.md"):
-        [doc] = parse_bytes(f.read_bytes(), name=f.name, origin=str(f))
-        texts[doc.url] = doc.text
+    texts = source_texts
     checked = 0
     for _, chunk_text, meta in citebot.store.iter_chunks():
         assert texts[meta["url"]][meta["start"]:meta["end"]] == chunk_text

@@ -16,7 +16,6 @@ from bot.library import Citebot
 from bot.provenance import note_freshness
 from bot.render import render_answer
 from bot.trust import TIER_RANK
-from ingest.formats import parse_bytes
 from tests.conftest import CANONICAL_QUESTION, SAMPLE_CORPUS, make_settings
 
 BATTERY_QUESTION = "How much lithium does the battery recycling plant recover?"
@@ -36,15 +35,6 @@ def rated_home(tmp_path_factory, embedder):
 
 def _bot(home, embedder, now=FIXED_NOW, **overrides) -> Citebot:
     return Citebot(make_settings(home, **overrides), embedder=embedder, clock=lambda: now)
-
-
-@pytest.fixture(scope="module")
-def source_texts():
-    texts = {}
-    for f in SAMPLE_CORPUS.glob("*.md"):
-        [doc] = parse_bytes(f.read_bytes(), name=f.name, origin=str(f))
-        texts[doc.url] = doc.text
-    return texts
 
 
 def test_canonical_answer_shows_both_sides_with_speaker_outlet_and_date(rated_home, embedder, source_texts):
