@@ -110,6 +110,7 @@ class ChromaStore:
 
     def __init__(self, config: StoreConfig) -> None:
         self.config = config
+        self._registry_cache: dict[tuple[str, str | None], list[DocumentRecord]] = {}
         self._generation = self._read_generation()  # read before opening: a race only costs a reload
         self._open()
 
@@ -243,10 +244,25 @@ class ChromaStore:
         return DocumentRecord(**got["metadatas"][0]) if got["ids"] else None
 
     def list_documents(self, scope: str | None = None) -> list[DocumentRecord]:
+        """The registry, newest first.
+
+        Every question reads it (keyword-index sync, outlet check), which costs tens of ms on a
+        store of a few thousand articles. An embedded store caches it per generation: every
+        writer, in any process, changes the generation file, so the cache is never stale. A
+        server has no such signal, so it is read each time.
+        """
+        key = (self._read_generation(), scope) if not self.config.url else None
+        cached = self._registry_cache.get(key) if key else None
+        if cached is not None:
+            return list(cached)
         where = {"scope": scope} if scope is not None else None
         got = self._call(self._documents.get, where=where, include=["metadatas"])
         records = [DocumentRecord(**m) for m in got["metadatas"]]
-        return sorted(records, key=lambda r: (r.published_at, r.title), reverse=True)
+        records.sort(key=lambda r: (r.published_at, r.title), reverse=True)
+        if key:
+            self._registry_cache = {k: v for k, v in self._registry_cache.items() if k[0] == key[0]}
+            self._registry_cache[key] = records
+        return list(records)
 
     def find_by_hash(self, scope: str, content_hash: str) -> DocumentRecord | None:
         got = self._call(
