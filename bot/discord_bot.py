@@ -14,7 +14,7 @@ import contextlib
 import logging
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 
 import discord
 import yarl
@@ -29,11 +29,14 @@ from bot.discord_format import (
     ingest_report_page,
     neutralise,
     sources_pages,
+    synthesis_page,
     text_page,
 )
 from bot.discord_policy import ConversationMemory, ModeratorPolicy, QuestionLimits, scope_for
 from bot.errors import USER_ERRORS, BotError, PermissionDenied, RateLimited, SourceNotKnown
 from bot.library import Citebot
+from bot.llm.render import rendered_updates
+from bot.llm.synthesis import DoneEvent, Synthesis
 from bot.settings import Settings
 from vectorstore.errors import StoreError
 
@@ -95,6 +98,18 @@ def _page_kwargs(page: Page, view: discord.ui.View | None = None) -> dict:
     if view is not None:
         kwargs["view"] = view
     return kwargs
+
+
+def _edit_kwargs(page: Page, view: discord.ui.View | None = None) -> dict:
+    """Kwargs that replace a message entirely (an empty content clears the earlier partial text)."""
+    return {"content": page.content or None, "embeds": [discord.Embed.from_dict(e) for e in page.embeds], "view": view}
+
+
+def _fallback_kwargs(result: Synthesis) -> dict:
+    """A synthesis fallback/abstention: the extractive pages, the note saying why as the text."""
+    pages = answer_pages(result.extractive)
+    page = Page(content=text_page(f"Note: {result.note}").content if result.note else "", embeds=pages[0].embeds)
+    return _edit_kwargs(page, _more_view(pages))
 
 
 def _more_view(pages: Sequence[Page]) -> ShowMore | None:
@@ -191,6 +206,36 @@ class CitebotDiscord(discord.Client):
         answer = await asyncio.to_thread(self.citebot.ask, question, history=history, scope=self.scope(guild_id))
         return answer_pages(answer)
 
+    async def stream_answer(
+        self, question: str, *, user_id: int, guild_id: int | None, history: list[str],
+        show: Callable[[dict], Awaitable[discord.Message]],
+    ) -> discord.Message:
+        """Synthesis mode: rate-limit, then `show` each rendered text as it grows; returns the last message.
+
+        `show` sends or edits the one reply with message kwargs. Partial texts come at most once
+        per `discord_edit_interval_s` (Discord rate-limits edits); the final, checked text always
+        comes last. A fallback or abstention ends as the extractive answer's own pages (embeds,
+        "Show more"), with the synthesis note as the message text, exactly as it would look
+        without synthesis mode plus the reason.
+        """
+        self.limits.check(user_id, guild_id)
+        done: list[Synthesis] = []
+
+        async def events():
+            async for event in self.citebot.ask_stream(question, history=history, scope=self.scope(guild_id)):
+                if isinstance(event, DoneEvent):
+                    done.append(event.result)
+                yield event
+
+        sent = None
+        async for text, final in rendered_updates(events(), min_interval_s=self.settings.discord_edit_interval_s):
+            if final and done and done[0].status != "answered":
+                sent = await show(_fallback_kwargs(done[0]))
+            else:
+                sent = await show(_edit_kwargs(synthesis_page(text)))
+        assert sent is not None  # rendered_updates always ends with the final text
+        return sent
+
     async def on_message(self, message: discord.Message) -> None:
         """Answer a question addressed to the bot with an @mention, as a reply."""
         if message.author.bot or message.guild is None or self.user is None or self.user not in message.mentions:
@@ -200,17 +245,39 @@ class CitebotDiscord(discord.Client):
         try:
             if not question:
                 raise BotError("ask a question after the mention, e.g. '@citebot what happened at the concert hall?'")
-            async with message.channel.typing():
-                pages = await self.answer(
-                    question, user_id=message.author.id, guild_id=message.guild.id, history=self.memory.history(key)
-                )
-            sent = await message.reply(**_page_kwargs(pages[0], _more_view(pages)), mention_author=False)
+            if self.citebot.llm_enabled:
+                sent = await self._stream_reply(message, question, key)
+            else:
+                async with message.channel.typing():
+                    pages = await self.answer(
+                        question, user_id=message.author.id, guild_id=message.guild.id, history=self.memory.history(key)
+                    )
+                sent = await message.reply(**_page_kwargs(pages[0], _more_view(pages)), mention_author=False)
         except Exception as err:  # noqa: BLE001 - every failure becomes one line for the member
             reply = reply_for_error(err, f"mention {message.id} from {message.author.id}")
             await message.reply(reply, mention_author=False)
             return
         self.memory.add(key, question)
         self.memory.link(sent.id, key)
+
+    async def _stream_reply(self, message: discord.Message, question: str, key: str) -> discord.Message:
+        """Reply with the first text, then edit that reply as the answer grows."""
+        reply: discord.Message | None = None
+
+        async def show(kwargs: dict) -> discord.Message:
+            nonlocal reply
+            if reply is None:
+                send = {k: v for k, v in kwargs.items() if v is not None}
+                reply = await message.reply(**send, mention_author=False)
+            else:
+                reply = await reply.edit(**kwargs)
+            return reply
+
+        async with message.channel.typing():
+            return await self.stream_answer(
+                question, user_id=message.author.id, guild_id=message.guild.id,
+                history=self.memory.history(key), show=show,
+            )
 
     def _conversation_key(self, message: discord.Message) -> str:
         """A thread is one conversation; outside threads, a chain of replies to the bot's answers is."""
@@ -253,11 +320,17 @@ def _register_commands(client: CitebotDiscord) -> None:
         await interaction.response.defer(thinking=True)
         in_thread = isinstance(interaction.channel, discord.Thread)
         key = f"thread:{interaction.channel_id}" if in_thread else None
-        pages = await client.answer(
-            question, user_id=interaction.user.id, guild_id=interaction.guild_id,
-            history=client.memory.history(key) if key else [],
-        )
-        sent = await interaction.followup.send(**_page_kwargs(pages[0], _more_view(pages)), wait=True)
+        history = client.memory.history(key) if key else []
+        if client.citebot.llm_enabled:
+            async def show(kwargs: dict) -> discord.Message:
+                return await interaction.edit_original_response(**kwargs)
+
+            sent = await client.stream_answer(
+                question, user_id=interaction.user.id, guild_id=interaction.guild_id, history=history, show=show
+            )
+        else:
+            pages = await client.answer(question, user_id=interaction.user.id, guild_id=interaction.guild_id, history=history)
+            sent = await interaction.followup.send(**_page_kwargs(pages[0], _more_view(pages)), wait=True)
         key = key or f"message:{sent.id}"
         client.memory.add(key, question)
         client.memory.link(sent.id, key)

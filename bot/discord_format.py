@@ -219,6 +219,35 @@ def abstention_page(answer: Answer) -> Page:
     return Page(embeds=[embed])
 
 
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+_SOURCES_HEADING = "\n\nSources\n"
+
+
+def _inert(text: str) -> str:
+    """`neutralise` for rendered text that holds bare source links: links stay clickable, the rest is inert."""
+    out, last = [], 0
+    for m in _URL.finditer(text):
+        out += [neutralise(text[last:m.start()]), _ID_MENTION.sub(lambda i: f"<{ZWSP}{i.group(1)}{i.group(2)}>", safe_url(m.group()))]
+        last = m.end()
+    return "".join(out + [neutralise(text[last:])])
+
+
+def synthesis_page(text: str) -> Page:
+    """A streamed synthesis-mode text (partial or final) as one plain message within 2000 characters.
+
+    The text mixes model sentences and source metadata, both untrusted, so it is made inert like
+    every other answer. A final text too long for one message keeps its Sources list (the
+    citations must stay resolvable) and loses the end of the sentences, marked with "…".
+    """
+    head, sep, sources = text.partition(_SOURCES_HEADING)
+    body = _inert(head)
+    tail = sep + "\n".join(_inert(line) for line in sources.split("\n")) if sep else ""
+    if len(body) + len(tail) > CONTENT_MAX:
+        tail = trim(tail, CONTENT_MAX // 2)
+        body = trim(body, CONTENT_MAX - len(tail))
+    return Page(content=trim(body + tail, CONTENT_MAX))
+
+
 def text_page(message: str) -> Page:
     """A one-line notice (an error, a refusal): neutralised and within the content limit."""
     return Page(content=trim(neutralise(message), CONTENT_MAX))

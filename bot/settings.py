@@ -184,6 +184,10 @@ class Settings(BaseSettings):
         default=4, ge=0, le=20, description="Earlier questions of a thread or reply chain passed to follow-ups (0 = no memory)."
     )
     discord_sync_commands: bool = Field(default=True, description="Register (sync) the slash commands with Discord on start.")
+    discord_edit_interval_s: float = Field(
+        default=1.5, ge=0,
+        description="In synthesis mode, the shortest time between two edits of a streaming answer (Discord rate-limits message edits); the final edit is always sent.",
+    )
 
     # -- optional synthesis mode (bot/llm/); off unless llm_model is set ----------------------------
     llm_provider: Literal["openai-compatible"] = Field(

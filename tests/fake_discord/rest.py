@@ -3,7 +3,7 @@
 Routes: GET users/@me, GET oauth2/applications/@me, GET gateway(/bot), PUT/GET
 applications/{app}/commands (slash command sync), POST interactions/{id}/{token}/callback
 (types 4 message, 5 deferred, 6 deferred update, 7 update message), POST webhooks/{app}/{token}
-(followups), GET/PATCH webhooks/{app}/{token}/messages/{id|@original}, POST channels/{id}/messages,
+(followups), GET/PATCH webhooks/{app}/{token}/messages/{id|@original}, POST channels/{id}/messages, PATCH channels/{id}/messages/{id},
 POST channels/{id}/typing, GET /attachments/{key}/{name}. Anything else answers 404 and is
 recorded, so a test can see the bot called something unexpected. Every response is JSON with
 `Content-Type: application/json` exactly (discord.py does not parse it with a charset suffix).
@@ -123,6 +123,13 @@ class RestApi:
         m = re.fullmatch(r"/channels/(\d+)/messages", path)
         if m and method == "POST":
             return 200, self._new_message(int(m.group(1)), body or {}, reference=(body or {}).get("message_reference"))
+        m = re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path)
+        if m and method == "PATCH":
+            msg = self.fake.messages.get(int(m.group(2)))
+            if msg is None or int(msg["channel_id"]) != int(m.group(1)):
+                return 404, {"message": "Unknown Message", "code": 10008}
+            msg.update({k: v for k, v in (body or {}).items() if k in ("content", "embeds", "components")})
+            return 200, msg
         if re.fullmatch(r"/channels/(\d+)/typing", path) and method == "POST":
             return 204, None
         return 404, {"message": f"fake Discord has no route {method} {path}", "code": 0}
