@@ -116,3 +116,16 @@ async def test_a_mention_reply_is_sent_once_then_edited_in_place(fake, sample_ho
     for item in [first, *edits]:
         assert_within_discord_limits(item.message)
         assert pings_no_one(item.allowed_mentions)
+
+
+def test_a_streamed_text_is_inert_and_a_long_one_keeps_its_sources():
+    from bot.discord_format import CONTENT_MAX, synthesis_page
+
+    sentence = "The model said @everyone and <@123> read **this** [x](https://evil.example) [1]. "
+    sources = "\n\nSources\n[1] Eastern Desk · “Title” · 2024-03-26 · https://easterndesk.example.org/a_b/c"
+    page = synthesis_page(LLM_INTRO + "\n\n" + sentence * 40 + sources)
+    assert len(page.content) <= CONTENT_MAX and page.embeds == []
+    assert page.content.endswith("https://easterndesk.example.org/a_b/c"), "the source link stays a working link"
+    assert "\nSources\n\\[1\\] Eastern Desk" in page.content and "…" in page.content
+    assert "@everyone" not in page.content and "<@123>" not in page.content and "**" not in page.content.replace("\\*", "")
+    assert "](" not in page.content.replace("\\](", "")
