@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from bot.attribution import Attribution, attribute
-from ingest.text import sentence_spans
+from ingest.text import decode_spans, sentence_spans
 from vectorstore.embeddings import Embedder
 from vectorstore.records import Passage
 
@@ -121,7 +121,8 @@ def _candidates(passages: list[Passage]) -> list[_Candidate]:
     seen: set[tuple[str, int]] = set()
     found: list[_Candidate] = []
     for passage in passages:
-        for s, e in sentence_spans(passage.text):
+        stored = decode_spans(passage.extra.get("sentences", ""), len(passage.text))
+        for s, e in stored if stored is not None else sentence_spans(passage.text):
             start, end = passage.start + s, passage.start + e
             text = passage.text[s:e]
             key = (passage.document_id, start)

@@ -191,6 +191,26 @@ def _filler(rng: random.Random, sentences: list[str], vectors, n: int, noise: fl
     return texts, out
 
 
+def _filler_spans(text: str) -> str:
+    """A filler chunk's sentence spans as ingest would store them (`encode_spans`), taken from how
+    it was built (sentences joined by spaces) instead of running pysbd on 100k chunks; the exact
+    boundaries do not matter for timing, only that answering reads them from the store."""
+    from ingest.text import encode_spans
+
+    spans, pos = [], 0
+    for part in text.split(" "):
+        spans.append((pos, pos + len(part)))
+        pos += len(part) + 1
+    # merge words back into the sentences they came from: a boundary after a word ending a sentence
+    merged, start = [], 0
+    for s, e in spans:
+        if text[e - 1:e] in ".!?\"'" or e == len(text):
+            if e > start:
+                merged.append((start, e))
+            start = e + 1
+    return encode_spans([(s, e) for s, e in merged if text[s:e].strip()])
+
+
 class _QueryStore:
     """Grows a benchmark store to target sizes: real chunks first, then filler documents."""
 
@@ -232,7 +252,7 @@ class _QueryStore:
             )
             pos, records = 0, []
             for i, (t, v) in enumerate(zip(texts, vecs)):
-                records.append(ChunkRecord(i, t, pos, pos + len(t), v.tolist()))
+                records.append(ChunkRecord(i, t, pos, pos + len(t), v.tolist(), sentences=_filler_spans(t)))
                 pos += len(t) + 1
             bot.store.put_document(record, records)
             self.size += n

@@ -24,6 +24,7 @@ from ingest.addresses import parse_networks
 from ingest.chunking import chunk_document, embedding_text
 from ingest.document import SourceDocument, document_id_for
 from ingest.errors import IngestError
+from ingest.text import encode_spans, sentence_spans
 from vectorstore.chroma_store import ChromaStore, StoreConfig  # no chromadb import until a store is opened
 from vectorstore.embeddings import Embedder, OnnxEmbedder, SentenceTransformerEmbedder
 from vectorstore.lexical import LexicalIndex
@@ -280,7 +281,10 @@ class Citebot:
             published_at=document.published_at, url=document.url, origin=document.origin,
             ingested_by=actor, ingested_at=_now(),
         )
-        records = [ChunkRecord(c.index, c.text, c.start, c.end, [float(x) for x in v]) for c, v in zip(chunks, vectors)]
+        records = [
+            ChunkRecord(c.index, c.text, c.start, c.end, [float(x) for x in v], sentences=encode_spans(sentence_spans(c.text)))
+            for c, v in zip(chunks, vectors)
+        ]
         previous = self.store.put_document(record, records)
         status = "updated" if previous is not None else "added"
         self.store.record_audit(AuditEntry(

@@ -47,6 +47,26 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return list(_sentence_spans(text))
 
 
+def encode_spans(spans: list[tuple[int, int]]) -> str:
+    """Sentence spans as a compact string ("0-45,46-120") for a chunk's stored metadata.
+
+    Answering splits every retrieved chunk into sentences; with the spans stored at ingest it
+    needs no pysbd (a fifth of a warm question's CPU before)."""
+    return ",".join(f"{s}-{e}" for s, e in spans)
+
+
+def decode_spans(encoded: str, text_length: int) -> list[tuple[int, int]] | None:
+    """The spans `encode_spans` wrote, or None when the string is not a valid encoding for a
+    text of `text_length` characters (then the caller splits the text itself)."""
+    try:
+        spans = [tuple(int(x) for x in part.split("-")) for part in encoded.split(",")] if encoded else []
+    except ValueError:
+        return None
+    if not spans or any(len(s) != 2 or not 0 <= s[0] < s[1] <= text_length for s in spans):
+        return None
+    return [(s, e) for s, e in spans]
+
+
 @lru_cache(maxsize=8192)
 def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """pysbd decides the boundaries; offsets are found by walking the original text, so they are

@@ -1,12 +1,14 @@
 """The answer engine on the sample corpus, with the real model and store."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
 from bot.answer import CANNOT_ANSWER, CONFLICT_NOTE
 from bot.errors import BadQuestion
 from bot.render import render_answer
+from ingest.text import decode_spans, sentence_spans
 from tests.conftest import CANONICAL_QUESTION
 
 
@@ -76,3 +78,22 @@ def test_date_filter_excludes_older_sources(sample_bot):
 def test_empty_question_is_refused(sample_bot):
     with pytest.raises(BadQuestion):
         sample_bot.ask("   ")
+
+
+def test_chunks_store_the_sentence_spans_pysbd_gives_them(sample_bot):
+    """Answering reads each chunk's sentence boundaries from the store instead of running pysbd;
+    they must be exactly the spans a fresh split of the chunk text gives."""
+    chunks = list(sample_bot.store.iter_chunks())
+    assert chunks
+    for _, text, meta in chunks:
+        assert decode_spans(meta["sentences"], len(text)) == sentence_spans(text)
+
+
+def test_passages_stored_without_sentence_spans_give_the_same_answer(sample_bot):
+    """Stores written before spans were stored fall back to splitting the text: same quotes."""
+    passages = sample_bot.retrieve(CANONICAL_QUESTION)
+    assert any("sentences" in p.extra for p in passages)
+    bare = [replace(p, extra={k: v for k, v in p.extra.items() if k != "sentences"}) for p in passages]
+    with_spans = sample_bot.answer_from(CANONICAL_QUESTION, passages)
+    without = sample_bot.answer_from(CANONICAL_QUESTION, bare)
+    assert with_spans.citations and with_spans.citations == without.citations

@@ -87,6 +87,25 @@ def test_scopes_keep_sources_apart(citebot, tmp_path):
     assert citebot.retriever.search("snow on the pass", scope="server-b") == []
 
 
+def test_search_stays_in_its_scope_whether_the_store_holds_one_scope_or_several(citebot, tmp_path):
+    """A one-scope store is searched without Chroma's scope filter (it is checked on the results);
+    the answer set must be the same as with the filter, before and after a second scope appears."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = _article(tmp_path / "a" / "a.md", "Snow fell on the mountain pass overnight.", url="https://example.org/a")
+    b = _article(tmp_path / "b" / "b.md", "Snow closed the mountain pass again today.", url="https://example.org/b")
+    citebot.ingest([str(a)], scope="server-a")
+
+    def found(scope: str) -> set[str]:
+        return {p.extra["scope"] for p in citebot.retriever.search("snow on the mountain pass", scope=scope)}
+
+    assert found("server-a") == {"server-a"} and found("server-b") == set()
+    citebot.ingest([str(b)], scope="server-b")
+    assert found("server-a") == {"server-a"} and found("server-b") == {"server-b"}
+    citebot.remove(citebot.sources("server-a")[0].document_id, scope="server-a")
+    assert found("server-a") == set() and found("server-b") == {"server-b"}
+
+
 def test_same_text_at_another_path_is_skipped_as_duplicate(citebot, tmp_path):
     a = tmp_path / "one" / "a.md"
     b = tmp_path / "two" / "a.md"

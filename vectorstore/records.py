@@ -38,6 +38,9 @@ class ChunkRecord:
     start: int
     end: int
     embedding: list[float]
+    # The chunk's sentence boundaries as an opaque compact string (the ingest side's encoding),
+    # stored so answering needs no sentence splitter; "" for chunks stored without them.
+    sentences: str = ""
 
 
 @dataclass(frozen=True)
