@@ -114,6 +114,7 @@ class Citebot:
         return Retriever(
             self.store, self.embedder, lexical=lexical, rrf_k=s.rrf_k, pool=s.retrieval_pool,
             analyze_queries=s.analyze_queries, per_article=s.max_passages_per_article,
+            keyword_weight=s.keyword_weight, title_weight=s.title_weight,
         )
 
     def _scope(self, scope: str | None) -> str:

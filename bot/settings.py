@@ -119,9 +119,17 @@ class Settings(BaseSettings):
         default=3, ge=0, le=50,
         description="Diversify hybrid results: passages of one article past this many rank behind all other articles' (0 = off).",
     )
-    rrf_k: int = Field(default=60, ge=1, le=1000, description="Reciprocal rank fusion constant: larger flattens the rank bonus.")
+    rrf_k: int = Field(default=20, ge=1, le=1000, description="Reciprocal rank fusion constant: larger flattens the rank bonus.")
     retrieval_pool: int = Field(
         default=30, ge=1, le=200, description="Candidates taken from each ranker (dense, keyword) before fusion."
+    )
+    keyword_weight: float = Field(
+        default=1.5, ge=0.0, le=10.0,
+        description="Weight of the BM25 keyword ranking in the rank fusion, relative to the dense ranking (1.0).",
+    )
+    title_weight: float = Field(
+        default=0.5, ge=0.0, le=10.0,
+        description="BM25 weight of words in the article title, relative to the chunk text (1.0).",
     )
 
     # -- speed (issue 6) --

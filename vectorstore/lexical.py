@@ -146,8 +146,11 @@ class LexicalIndex:
         return row[0] if row else None
 
     # -- search -----------------------------------------------------------------------------
-    def search(self, query: str, *, k: int, scope: str | None = None, where: dict | None = None) -> list[str] | None:
-        """Chunk ids by BM25, best first; None when `where` uses a filter this index cannot apply."""
+    def search(
+        self, query: str, *, k: int, scope: str | None = None, where: dict | None = None, title_weight: float = 0.5
+    ) -> list[str] | None:
+        """Chunk ids by BM25, best first; None when `where` uses a filter this index cannot apply.
+        `title_weight` scales matches in the article title relative to the chunk text (1.0)."""
         clauses, params = _sql_filter(where)
         if clauses is None:
             return None
@@ -162,8 +165,8 @@ class LexicalIndex:
         for clause in clauses:
             sql += f" AND {clause}"
         args.extend(params)
-        sql += " ORDER BY bm25(chunks, 1.0, 0.5) LIMIT ?"
-        args.append(k)
+        sql += " ORDER BY bm25(chunks, 1.0, ?) LIMIT ?"
+        args.extend([float(title_weight), k])
         with self._lock:
             try:
                 return [row[0] for row in self._db.execute(sql, args)]

@@ -25,11 +25,13 @@ class Retriever:
     store: ChromaStore
     embedder: Embedder
     lexical: LexicalIndex | None = None
-    rrf_k: int = 60
+    rrf_k: int = 20
     pool: int = 30
     analyze_queries: bool = True
     sub_pool: int = 10
     per_article: int = 0
+    keyword_weight: float = 1.5
+    title_weight: float = 0.5
 
     def search(self, query: str, *, k: int = 8, scope: str | None = None, where: dict | None = None) -> list[Passage]:
         vector = self.embedder.embed_query(query)
@@ -49,12 +51,14 @@ class Retriever:
         return self._fuse(rankings, vector, k)
 
     def _hybrid(self, query: str, vector, pool: int, scope: str | None, where: dict | None) -> list | None:
-        keyword = self.lexical.search(query, k=pool, scope=scope, where=where)
+        keyword = self.lexical.search(query, k=pool, scope=scope, where=where, title_weight=self.title_weight)
         if keyword is None:
             return None
         return [self.store.search(vector, k=pool, scope=scope, where=where), keyword]
 
     def _fuse(self, rankings: list[list[Passage] | list[str]], vector, k: int) -> list[Passage]:
+        """Weighted RRF: dense rankings (lists of Passages) count 1, keyword rankings (lists of
+        chunk ids) count `keyword_weight`, so neither ranker's noise can dominate by itself."""
         scores: dict[str, float] = {}
         known: dict[str, Passage] = {}
         for ranking in rankings:
@@ -62,7 +66,8 @@ class Retriever:
                 chunk_id = item.chunk_id if isinstance(item, Passage) else item
                 if isinstance(item, Passage):
                     known[chunk_id] = item
-                scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (self.rrf_k + rank + 1)
+                weight = 1.0 if isinstance(item, Passage) else self.keyword_weight
+                scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (self.rrf_k + rank + 1)
         order = sorted(scores, key=scores.get, reverse=True)[: 2 * k + 10]  # slack for removed articles
         missing = [c for c in order if c not in known]
         for passage in self.store.get_passages(missing, query_embedding=vector):
