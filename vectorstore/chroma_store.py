@@ -32,6 +32,7 @@ AUDIT = "citebot_audit"
 TRUST = "citebot_trust"  # moderators' source registry: domain -> trust tier, per scope
 _PLACEHOLDER_VECTOR = [0.0]  # registry and audit records are looked up by id/metadata, never by vector
 _ADD_BATCH = 2000
+_TRANSIENT_RETRIES = 6  # 0.05 s doubling: up to ~3 s in all
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,24 @@ class ChromaStore:
         except Exception as err:
             raise self._wrap(err) from None
 
+    def _query(self, **kwargs):
+        """A vector query, retried briefly on Chroma's transient "hnsw segment reader" error.
+
+        Chroma 1.x can fail a query with "Error creating hnsw segment reader: Nothing found on disk"
+        while another client's writes are being compacted (chroma-core/chroma#4212; seen here with
+        two ingest processes and a reader on one server). It clears within moments; reads are
+        safe to repeat, so we retry a few times before reporting the store as failing.
+        """
+        delay = 0.05
+        for attempt in range(_TRANSIENT_RETRIES + 1):
+            try:
+                return self._chunks.query(**kwargs)
+            except Exception as err:
+                if attempt == _TRANSIENT_RETRIES or "hnsw segment reader" not in str(err):
+                    raise self._wrap(err) from None
+                time.sleep(delay)
+                delay *= 2
+
     # -- registry ---------------------------------------------------------------------------
     @staticmethod
     def registry_id(scope: str, document_id: str) -> str:
@@ -392,8 +411,8 @@ class ChromaStore:
         filt = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
         # No count() first: it cost as much as the search itself, and Chroma returns fewer hits
         # (or none) by itself when the collection is smaller than n_results.
-        got = self._call(
-            self._chunks.query, query_embeddings=[list(map(float, embedding))],
+        got = self._query(
+            query_embeddings=[list(map(float, embedding))],
             n_results=k * 2 + 4, where=filt, include=["metadatas", "documents", "distances"],
         )
         hits = list(zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0]))
