@@ -111,7 +111,8 @@ class ChromaStore:
 
     def __init__(self, config: StoreConfig) -> None:
         self.config = config
-        self._registry_cache: dict[tuple[str, str | None], list[DocumentRecord]] = {}
+        self._cache: dict[tuple, list] = {}  # see _per_generation
+        self._cache_generation: str | None = None
         self._generation = self._read_generation()  # read before opening: a race only costs a reload
         self._open()
 
@@ -262,26 +263,33 @@ class ChromaStore:
         got = self._call(self._documents.get, ids=[self.registry_id(scope, document_id)], include=["metadatas"])
         return DocumentRecord(**got["metadatas"][0]) if got["ids"] else None
 
-    def list_documents(self, scope: str | None = None) -> list[DocumentRecord]:
-        """The registry, newest first.
+    def _per_generation(self, key: tuple, load):
+        """`load()`, cached until any process writes to this embedded store.
 
-        Every question reads it (keyword-index sync, outlet check), which costs tens of ms on a
-        store of a few thousand articles. An embedded store caches it per generation: every
-        writer, in any process, changes the generation file, so the cache is never stale. A
-        server has no such signal, so it is read each time.
+        Every question reads the registry and the trust list (keyword-index sync, outlet check,
+        tier filter), which costs tens of ms on a store of a few thousand articles. Every writer,
+        in any process, changes the generation file under the write lock, so a cache keyed by it
+        is never stale. A server has no such signal, so it is read each time.
         """
-        key = (self._read_generation(), scope) if not self.config.url else None
-        cached = self._registry_cache.get(key) if key else None
-        if cached is not None:
-            return list(cached)
-        where = {"scope": scope} if scope is not None else None
-        got = self._call(self._documents.get, where=where, include=["metadatas"])
-        records = [DocumentRecord(**m) for m in got["metadatas"]]
-        records.sort(key=lambda r: (r.published_at, r.title), reverse=True)
-        if key:
-            self._registry_cache = {k: v for k, v in self._registry_cache.items() if k[0] == key[0]}
-            self._registry_cache[key] = records
-        return list(records)
+        if self.config.url:
+            return load()
+        generation = self._read_generation()
+        if self._cache_generation != generation:
+            self._cache, self._cache_generation = {}, generation
+        if key not in self._cache:
+            self._cache[key] = load()
+        return self._cache[key]
+
+    def list_documents(self, scope: str | None = None) -> list[DocumentRecord]:
+        """The registry, newest first."""
+
+        def load() -> list[DocumentRecord]:
+            where = {"scope": scope} if scope is not None else None
+            got = self._call(self._documents.get, where=where, include=["metadatas"])
+            records = [DocumentRecord(**m) for m in got["metadatas"]]
+            return sorted(records, key=lambda r: (r.published_at, r.title), reverse=True)
+
+        return list(self._per_generation(("documents", scope), load))
 
     def find_by_hash(self, scope: str, content_hash: str) -> DocumentRecord | None:
         got = self._call(
@@ -387,8 +395,11 @@ class ChromaStore:
             return previous
 
     def list_trust(self, scope: str) -> list[TrustEntry]:
-        got = self._call(self._trust.get, where={"scope": scope}, include=["metadatas"])
-        return sorted((TrustEntry(**m) for m in got["metadatas"]), key=lambda e: e.domain)
+        def load() -> list[TrustEntry]:
+            got = self._call(self._trust.get, where={"scope": scope}, include=["metadatas"])
+            return sorted((TrustEntry(**m) for m in got["metadatas"]), key=lambda e: e.domain)
+
+        return list(self._per_generation(("trust", scope), load))
 
     # -- search -----------------------------------------------------------------------------
     def search(
