@@ -15,6 +15,7 @@ import numpy as np
 from bot.attribution import Attribution, attribute
 from ingest.text import decode_spans, sentence_spans
 from vectorstore.embeddings import Embedder
+from vectorstore.lexical import query_terms
 from vectorstore.records import Passage
 
 # Contract strings: tests, scripts and the Discord adapter rely on these exact phrases.
@@ -27,6 +28,18 @@ SAME_DOCUMENT_PENALTY = 0.02
 MMR_LAMBDA = 0.75
 _FOLLOW_UP = re.compile(r"\b(that|this|it|its|they|them|their|he|him|his|she|her|those|these|there|then)\b", re.IGNORECASE)
 _MIN_SENTENCE_CHARS = 25
+# Sentence scoring (measured on MultiHop-RAG dev, both halves of the split): meaning alone
+# (question–sentence cosine) picks the sentence that holds the gold fact less often than the
+# question's distinctive words do; adding their IDF-weighted share, less a little per rank of the
+# passage the sentence came from, raised the share of citations from gold passages from 0.27 to
+# 0.37 with the same coverage of the evidence articles.
+RANK_PENALTY = 0.05
+# Only this many sentences (the best by keywords and passage rank) are embedded for the semantic
+# score and MMR: embedding every candidate (~36 a question) was most of a query's CPU, and the
+# ones left out were almost never picked.
+EMBEDDED_CANDIDATES = 16
+FULL_KEYWORD_TERMS = 8
+_TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -115,12 +128,15 @@ class _Candidate:
     score: float = 0.0
     attribution: Attribution = field(default_factory=lambda: Attribution("report"))
     vector: np.ndarray | None = None
+    rank: int = 0  # of its passage in the retrieval order
+    keywords: float = 0.0  # bonus for the question's distinctive words, less a passage-rank cost (_keyword_scores)
+    relevance: float = 0.0  # the semantic score the quoting floor `min_sentence_score` applies to
 
 
 def _candidates(passages: list[Passage]) -> list[_Candidate]:
     seen: set[tuple[str, int]] = set()
     found: list[_Candidate] = []
-    for passage in passages:
+    for rank, passage in enumerate(passages):
         stored = decode_spans(passage.extra.get("sentences", ""), len(passage.text))
         for s, e in stored if stored is not None else sentence_spans(passage.text):
             start, end = passage.start + s, passage.start + e
@@ -129,8 +145,32 @@ def _candidates(passages: list[Passage]) -> list[_Candidate]:
             if key in seen or len(text) < _MIN_SENTENCE_CHARS:
                 continue
             seen.add(key)
-            found.append(_Candidate(passage, start, end, text, attribution=attribute(text)))
+            found.append(_Candidate(passage, start, end, text, attribution=attribute(text), rank=rank))
     return found
+
+
+def _keyword_scores(query: str, candidates: list[_Candidate]) -> None:
+    """Set each candidate's `keywords`: the IDF-weighted share of the question's content words it
+    holds, less `RANK_PENALTY` per rank of its passage, scaled by how specific the question is.
+
+    The IDF is local to the candidates: a word every retrieved sentence shares (the story's topic)
+    says little about which sentence answers, a word only one or two of them hold says a lot.
+    A share of two or three words moves in coarse steps (one word is a third of it), so short
+    questions lean on meaning, long ones (named people, outlets, dates) on their words as well.
+    """
+    terms = query_terms(query)
+    words = [set(_TOKEN.findall(c.text.lower())) for c in candidates]
+    n = len(words)
+    weights = {}
+    for term in terms:
+        df = sum(term in w for w in words)
+        if df:
+            weights[term] = float(np.log((n + 1) / (df + 0.5)))
+    total = sum(weights.values())
+    scale = min(1.0, len(terms) / FULL_KEYWORD_TERMS)
+    for candidate, w in zip(candidates, words):
+        share = sum(v for t, v in weights.items() if t in w) / total if total else 0.0
+        candidate.keywords = scale * (share - RANK_PENALTY * candidate.rank)
 
 
 def _select(candidates: list[_Candidate], settings) -> list[_Candidate]:
@@ -143,7 +183,7 @@ def _select(candidates: list[_Candidate], settings) -> list[_Candidate]:
     relevant sentence disputing them, that sentence is included: showing one side of a
     contested story would mislead.
     """
-    pool = [c for c in candidates if c.score >= settings.min_sentence_score]
+    pool = [c for c in candidates if c.vector is not None and c.relevance >= settings.min_sentence_score]
     chosen: list[_Candidate] = []
     per_document: dict[str, int] = {}
     seen_text: set[str] = set()
@@ -211,10 +251,13 @@ def compose_answer(question: str, query: str, passages: list[Passage], embedder:
 
     candidates = _candidates(passages)
     if candidates:
-        vectors = embedder.embed_documents([query] + [c.text for c in candidates])
+        _keyword_scores(query, candidates)
+        shortlist = sorted(candidates, key=lambda c: (c.keywords, -c.rank), reverse=True)[:EMBEDDED_CANDIDATES]
+        vectors = embedder.embed_documents([query] + [c.text for c in shortlist])
         sims = vectors[1:] @ vectors[0]
-        for candidate, sim, vector in zip(candidates, np.asarray(sims, dtype=float), vectors[1:]):
-            candidate.score = 0.75 * float(sim) + 0.25 * candidate.passage.score
+        for candidate, sim, vector in zip(shortlist, np.asarray(sims, dtype=float), vectors[1:]):
+            candidate.relevance = 0.75 * float(sim) + 0.25 * candidate.passage.score
+            candidate.score = candidate.relevance + candidate.keywords
             candidate.vector = vector
 
     chosen = _select(candidates, settings)

@@ -28,6 +28,12 @@ def test_canonical_question_cites_the_border_and_the_arrest_in_russia(sample_bot
     assert lukashenko and lukashenko[0].kind == "claim" and "Lukashenko" in lukashenko[0].speaker
 
 
+def test_canonical_answer_includes_putins_claim_about_ukraine(sample_bot):
+    answer = sample_bot.ask(CANONICAL_QUESTION)
+    putin = [c for c in answer.citations if c.speaker and "Putin" in c.speaker]
+    assert putin and putin[0].kind == "claim" and "Ukraine" in putin[0].quote
+
+
 def test_canonical_answer_shows_the_conflict_with_both_sides_cited(sample_bot):
     answer = sample_bot.ask(CANONICAL_QUESTION)
     kinds = {c.kind for c in answer.citations}
