@@ -1,0 +1,48 @@
+"""Filtered keyword searches reuse one deep ranking of the question's words; results must not change."""
+
+import datetime as dt
+
+import pytest
+
+from bot.library import Citebot
+from tests.conftest import make_settings
+from vectorstore import lexical
+
+
+def _day(iso: str) -> int:
+    return dt.date.fromisoformat(iso).toordinal()
+
+
+FILTERS = [
+    {"outlet": "Clearview Factcheck"},
+    {"outlet": {"$in": ["Eastern Desk", "Harbor Wire"]}},
+    {"$and": [{"published_ord": {"$gte": _day("2024-03-24")}}, {"published_ord": {"$lte": _day("2024-03-26")}}]},
+    {"$and": [{"outlet": {"$ne": "Eastern Desk"}}, {"published_ord": {"$gt": _day("2024-03-23")}}]},
+]
+QUESTION = "Did the suspects head to Ukraine after the Crocus City Hall attack?"
+
+
+@pytest.fixture
+def index(sample_home, embedder, tmp_path):
+    bot = Citebot(make_settings(sample_home), embedder=embedder)
+    idx = lexical.LexicalIndex(tmp_path / "kw.sqlite")  # its own copy, built from the store
+    idx.sync(bot.store)
+    yield idx
+    idx.close()
+
+
+@pytest.mark.parametrize("where", FILTERS, ids=["outlet", "outlets", "dates", "not-outlet-and-after"])
+def test_a_filtered_search_equals_the_same_filter_in_sql(index, where):
+    index.search(QUESTION, k=30)  # the unfiltered search a question runs first
+    reused = index.search(QUESTION, k=10, where=where)
+    clauses, params = lexical._sql_filter(where)
+    direct = index._query(lexical.query_terms(QUESTION), None, clauses, params, 0.5, 10)
+    assert reused and set(reused) == set(direct)
+
+
+def test_a_filtered_search_finds_rows_beyond_the_deep_ranking(index, monkeypatch):
+    monkeypatch.setattr(lexical, "DEEP_RANKING", 2)  # the deep ranking now holds too few rows
+    clauses, params = lexical._sql_filter(FILTERS[2])
+    direct = index._query(lexical.query_terms(QUESTION), None, clauses, params, 0.5, 5)
+    assert len(direct) > 2
+    assert set(index.search(QUESTION, k=5, where=FILTERS[2])) == set(direct)
