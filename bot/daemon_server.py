@@ -56,6 +56,12 @@ def cwd_sensitive(settings: Settings) -> bool:
     return any(value and not os.path.isabs(os.path.expanduser(value)) for value in raw)
 
 
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
 @dataclass
 class DaemonState:
     """What one daemon knows about itself; `handle` reads and updates it."""
@@ -83,7 +89,7 @@ class DaemonState:
             "pid": os.getpid(), "home": str(self.paths.home), "socket": str(self.paths.socket),
             "started_at": self.started_at, "served": self.served, "fresh": self.fresh(message),
             "idle_for_s": round(time.monotonic() - self.last_request, 1), "idle_timeout_s": self.idle_s,
-            "cpu_s": time.process_time(), "log": str(self.paths.log),
+            "cpu_s": time.process_time(), "rss_mb": _peak_rss_mb(), "log": str(self.paths.log),
         }
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from bot.daemon import (
-    MAX_REQUEST_BYTES, PROTOCOL, DaemonError, check_private_dir, daemon_paths, lock_is_held, lock_pid,
+    MAX_REQUEST_BYTES, PROTOCOL, DaemonError, check_private_dir, daemon_paths, lock_is_held, lock_pid, request,
     settings_fingerprint,
 )
 from tests.conftest import CANONICAL_QUESTION, REPO
@@ -42,9 +42,12 @@ def citebot(env: dict, *args: str, timeout: float = 180) -> subprocess.Completed
 
 
 def status(env: dict) -> dict:
-    result = citebot(env, "daemon", "status", "--json")
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    """What `citebot daemon status --json` reports, asked over the socket from this process (no child)."""
+    paths = paths_of(env)
+    reply = request(paths, {"v": PROTOCOL, "op": "status", "fingerprint": settings_fingerprint(env), "cwd": str(REPO)}, timeout=30)
+    if reply is not None:
+        return {"running": True, **reply["info"]}
+    return {"running": lock_is_held(paths)}
 
 
 def wait_for(predicate, what: str, timeout: float = 90.0) -> None:
@@ -275,7 +278,7 @@ def test_after_a_sigkill_the_client_removes_the_dead_socket_and_answers_itself(e
 
 
 def test_autostart_starts_a_daemon_after_answering_and_the_idle_timeout_ends_it(tmp_path):
-    env = env_for(tmp_path / "home", CITEBOT_DAEMON_AUTOSTART="1", CITEBOT_DAEMON_IDLE_S="4")
+    env = env_for(tmp_path / "home", CITEBOT_DAEMON_AUTOSTART="1", CITEBOT_DAEMON_IDLE_S="3")
     try:
         first = citebot(env, "ask", "Is anything ingested?")
         assert first.returncode == 0 and first.stdout.startswith("The ingested sources don't say.")
@@ -290,5 +293,50 @@ def test_autostart_starts_a_daemon_after_answering_and_the_idle_timeout_ends_it(
 
 def test_by_default_ask_starts_no_daemon(empty_env):
     assert citebot(empty_env, "ask", "Is anything ingested?").returncode == 0
-    assert status(empty_env)["running"] is False
+    reported = citebot(empty_env, "daemon", "status", "--json")
+    assert reported.returncode == 0 and json.loads(reported.stdout)["running"] is False
     assert not paths_of(empty_env).log.exists()  # written by the launcher before a daemon even starts
+
+
+# -- the protocol, one request at a time (no socket) -----------------------------------------------------
+def _state(tmp_path, embedder, **settings):
+    from bot.daemon_server import DaemonState, _code_fingerprint
+    from bot.library import Citebot
+    from tests.conftest import make_settings
+
+    bot = Citebot(make_settings(tmp_path / "home", **settings), embedder=embedder)
+    return DaemonState(bot=bot, paths=daemon_paths(tmp_path / "home"), fingerprint="fp", code=_code_fingerprint(),
+                       cwd=str(tmp_path), cwd_sensitive=False, idle_s=0)
+
+
+def _ask(**overrides) -> dict:
+    return {"v": PROTOCOL, "op": "ask", "fingerprint": "fp", "cwd": "/", "question": "q", "k": None, "scope": None,
+            "since": None, "until": None, "json": False, "llm": None, **overrides}
+
+
+def test_a_daemon_whose_code_changed_on_disk_answers_stale_and_exits(tmp_path, embedder):
+    from bot.daemon_server import handle
+
+    state = _state(tmp_path, embedder)
+    state.code = [("bot/answer.py", 1, 1)]  # what the files looked like when it started
+    assert handle(state, _ask())["status"] == "stale"
+    assert state.stopping is True
+
+
+def test_synthesis_mode_is_declined_so_the_client_streams_it_itself(tmp_path, embedder):
+    from bot.daemon_server import handle
+
+    state = _state(tmp_path, embedder, llm_model="some-model")
+    assert handle(state, _ask())["status"] == "declined"
+    assert handle(state, _ask(llm=True))["status"] == "declined"
+    assert state.served == 0
+
+
+def test_a_relative_path_setting_makes_the_working_directory_part_of_the_match(tmp_path, embedder):
+    from bot.daemon_server import cwd_sensitive
+
+    state = _state(tmp_path, embedder)
+    assert cwd_sensitive(state.bot.settings) is False
+    state.cwd_sensitive = True
+    assert state.fresh(_ask(cwd=str(tmp_path))) is True
+    assert state.fresh(_ask(cwd="/elsewhere")) is False
