@@ -249,6 +249,8 @@ def try_ask(question: str, *, k: int | None, scope: str | None, since: str | Non
     """Ask the daemon for this home; never raises (every failure is an outcome meaning "do it yourself")."""
     try:
         paths = paths or daemon_paths()
+        if not paths.socket.exists():  # the common no-daemon case costs one stat, not a fingerprint
+            return AskOutcome("absent")
         reply = request(paths, {
             "v": PROTOCOL, "op": "ask", "fingerprint": settings_fingerprint(), "cwd": os.getcwd(),
             "question": question, "k": k, "scope": scope, "since": since, "until": until, "json": as_json, "llm": llm,
