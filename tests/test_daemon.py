@@ -159,6 +159,14 @@ def test_a_daemon_served_ask_prints_exactly_what_the_in_process_ask_prints(sampl
     assert warm.returncode == cold.returncode == 0
 
 
+def test_a_question_the_daemon_cannot_answer_gets_the_in_process_error_line(sample_env):
+    warm = citebot(sample_env, "ask", "   ")
+    cold = citebot(sample_env, "ask", "--no-daemon", "   ")
+    assert warm.returncode == cold.returncode == 2
+    assert warm.stderr == cold.stderr and warm.stderr.startswith("citebot: error:") and warm.stderr.count("\n") == 1
+    assert warm.stdout == cold.stdout == ""
+
+
 def test_the_client_of_a_daemon_served_ask_imports_neither_chroma_nor_the_model(sample_env):
     probe = (
         "import sys\n"
@@ -252,18 +260,24 @@ def test_two_starts_at_once_make_one_daemon_even_for_a_long_home(tmp_path, runti
 
 
 @pytest.mark.parametrize("how", ["daemon stop", "SIGTERM"])
-def test_stop_and_sigterm_end_the_daemon_cleanly(empty_env, how):
-    info = json.loads(citebot(empty_env, "daemon", "start", "--json").stdout)
+def test_stop_and_sigterm_end_the_daemon_cleanly_and_its_log_holds_no_secrets(empty_env, how):
+    env = dict(empty_env, DISCORD_TOKEN="tok-do-not-log-3141")
+    info = json.loads(citebot(env, "daemon", "start", "--json").stdout)
     socket_path = Path(info["socket"])
     assert socket_path.exists()
+    assert citebot(env, "ask", "What did the private question ask?").returncode == 0
+    assert status(env)["served"] == 1
     if how == "SIGTERM":
         os.kill(info["pid"], signal.SIGTERM)
     else:
-        stopped = citebot(empty_env, "daemon", "stop", "--json")
+        stopped = citebot(env, "daemon", "stop", "--json")
         assert json.loads(stopped.stdout)["stopped"] is True
-    wait_for(lambda: not lock_is_held(paths_of(empty_env)), "the daemon to exit")  # its lock dies with it
+    wait_for(lambda: not lock_is_held(paths_of(env)), "the daemon to exit")  # its lock dies with it
     assert not socket_path.exists()
-    assert status(empty_env)["running"] is False
+    assert status(env)["running"] is False
+    log = paths_of(env).log.read_text()
+    assert "ready" in log and "stop" in log
+    assert "tok-do-not-log-3141" not in log and "private question" not in log
 
 
 def test_after_a_sigkill_the_client_removes_the_dead_socket_and_answers_itself(empty_env):
