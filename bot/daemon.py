@@ -24,6 +24,7 @@ import fcntl
 import hashlib
 import json
 import os
+import signal
 import socket
 import stat
 import sys
@@ -147,7 +148,7 @@ def lock_pid(paths: DaemonPaths) -> int | None:
 
 
 # -- what must match -------------------------------------------------------------------------------
-def _code_fingerprint() -> list:
+def code_fingerprint() -> list:
     """Name, size and mtime of every citebot source file: an edited or upgraded citebot is another citebot."""
     root = Path(__file__).resolve().parent.parent
     out = []
@@ -180,13 +181,13 @@ def settings_fingerprint(env: dict[str, str] | None = None) -> str:
         config_hash = None
     blob = json.dumps({
         "protocol": PROTOCOL, "env": inputs, "config": [os.path.abspath(config), config_hash],
-        "code": _code_fingerprint(), "python": [sys.executable, sys.version],
+        "code": code_fingerprint(), "python": [sys.executable, sys.version],
     })
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
 # -- talking to it ---------------------------------------------------------------------------------
-def _recv_line(sock: socket.socket, limit: int) -> bytes:
+def recv_line(sock: socket.socket, limit: int) -> bytes:
     buf = bytearray()
     while b"\n" not in buf:
         chunk = sock.recv(65536)
@@ -226,7 +227,7 @@ def request(paths: DaemonPaths, message: dict, *, timeout: float = REPLY_TIMEOUT
             return None
         sock.settimeout(timeout)
         sock.sendall(json.dumps(message, ensure_ascii=False).encode() + b"\n")
-        reply = json.loads(_recv_line(sock, MAX_REPLY_BYTES))
+        reply = json.loads(recv_line(sock, MAX_REPLY_BYTES))
     finally:
         sock.close()
     if not isinstance(reply, dict):
@@ -292,7 +293,7 @@ def stop(paths: DaemonPaths | None = None, *, wait_s: float = 15.0) -> dict:
         reply = None
     if not (reply and reply.get("status") == "ok") and before.get("pid"):
         try:
-            os.kill(int(before["pid"]), 15)
+            os.kill(int(before["pid"]), signal.SIGTERM)
         except (OSError, ValueError):
             pass
     deadline = time.monotonic() + wait_s

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.daemon import (
-    MAX_REQUEST_BYTES, PROTOCOL, DaemonError, DaemonPaths, _code_fingerprint, _recv_line, ask_output,
+    MAX_REQUEST_BYTES, PROTOCOL, DaemonError, DaemonPaths, code_fingerprint, recv_line, ask_output,
     check_private_dir, daemon_paths, lock_pid, settings_fingerprint,
 )
 
@@ -141,7 +141,7 @@ def handle(state: DaemonState, message: object) -> dict:
     if why:
         return _bad(why)
     state.last_request = time.monotonic()  # only questions keep the daemon alive, not status polls
-    if _code_fingerprint() != state.code:  # citebot was upgraded or edited: this process is outdated
+    if code_fingerprint() != state.code:  # citebot was upgraded or edited: this process is outdated
         state.stopping = True
         return {"status": "stale", "reason": "citebot changed on disk; the daemon exits"}
     if not state.fresh(message):
@@ -178,7 +178,7 @@ def serve_connection(state: DaemonState, conn: socket.socket) -> None:
         return
     conn.settimeout(REQUEST_READ_TIMEOUT_S)
     try:
-        line = _recv_line(conn, MAX_REQUEST_BYTES)
+        line = recv_line(conn, MAX_REQUEST_BYTES)
         try:
             message = json.loads(line)
         except ValueError:
@@ -244,7 +244,7 @@ def serve(settings: Settings, paths: DaemonPaths | None = None) -> None:
         bot = Citebot(settings)
         bot.ask(WARM_QUESTION)  # opens the store, loads the model, builds the retriever's indexes
         state = DaemonState(
-            bot=bot, paths=paths, fingerprint=settings_fingerprint(), code=_code_fingerprint(), cwd=os.getcwd(),
+            bot=bot, paths=paths, fingerprint=settings_fingerprint(), code=code_fingerprint(), cwd=os.getcwd(),
             cwd_sensitive=cwd_sensitive(settings), idle_s=settings.daemon_idle_s,
         )
         sock = _bind(paths)

@@ -314,12 +314,12 @@ def test_by_default_ask_starts_no_daemon(empty_env):
 
 # -- the protocol, one request at a time (no socket) -----------------------------------------------------
 def _state(tmp_path, embedder, **settings):
-    from bot.daemon_server import DaemonState, _code_fingerprint
+    from bot.daemon_server import DaemonState, code_fingerprint
     from bot.library import Citebot
     from tests.conftest import make_settings
 
     bot = Citebot(make_settings(tmp_path / "home", **settings), embedder=embedder)
-    return DaemonState(bot=bot, paths=daemon_paths(tmp_path / "home"), fingerprint="fp", code=_code_fingerprint(),
+    return DaemonState(bot=bot, paths=daemon_paths(tmp_path / "home"), fingerprint="fp", code=code_fingerprint(),
                        cwd=str(tmp_path), cwd_sensitive=False, idle_s=0)
 
 
