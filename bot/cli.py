@@ -185,7 +185,7 @@ def ask(ctx: click.Context, question: str, k: int | None, since: str | None, unt
     if outcome is not None and outcome.status == "absent" and bot.settings.daemon_autostart:
         sys.stdout.flush()  # the answer is out; starting the daemon must not delay it
         try:
-            daemon.spawn(daemon.daemon_paths())
+            daemon.start_in_background()
         except (OSError, daemon.DaemonError) as err:  # only a missed speed-up: say so in the log
             log.warning("could not start the daemon: %s", err)
 

@@ -319,6 +319,15 @@ def spawn(paths: DaemonPaths):
         )
 
 
+def start_in_background(paths: DaemonPaths | None = None) -> bool:
+    """Autostart: launch a daemon without waiting for it, unless one is already starting (lock held)."""
+    paths = paths or daemon_paths()
+    if lock_is_held(paths):
+        return False
+    spawn(paths)
+    return True
+
+
 def start(paths: DaemonPaths | None = None, *, timeout_s: float = 120.0) -> dict:
     """Start a daemon for this home and wait until it answers (model loaded, store open, warmed).
 
