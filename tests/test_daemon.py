@@ -95,17 +95,17 @@ def sample_env(sample_home, tmp_path_factory):
 
 
 # -- where the socket lives ---------------------------------------------------------------------------
-def test_a_short_home_keeps_its_socket_inside_the_home(tmp_path):
-    paths = daemon_paths(tmp_path / "h")
-    assert paths.socket == tmp_path / "h" / "daemon" / "daemon.sock"
-
-
 @pytest.fixture
 def runtime_dir():
-    """A short stand-in for $XDG_RUNTIME_DIR (pytest's tmp_path is itself too long for a socket dir)."""
+    """A short directory: a stand-in for $XDG_RUNTIME_DIR or a short home (pytest's tmp_path may be long)."""
     path = Path(tempfile.mkdtemp(prefix="cbrt", dir="/tmp"))
     yield path
     shutil.rmtree(path, ignore_errors=True)
+
+
+def test_a_short_home_keeps_its_socket_inside_the_home(runtime_dir):
+    paths = daemon_paths(runtime_dir / "h")
+    assert paths.socket == runtime_dir / "h" / "daemon" / "daemon.sock"
 
 
 def test_a_long_home_gets_a_short_per_user_socket_named_by_a_hash_of_the_home(tmp_path, runtime_dir, monkeypatch):
