@@ -157,11 +157,20 @@ def _date_option(value: str | None) -> dt.date | None:
 @click.option("--scope", default=None, help="Source set to read (default: the configured scope).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (question, abstained, answer, citations).")
 @click.option("--llm/--extractive", "llm", default=None, help="Let the configured language model write a checked, cited answer (streamed), or force the quoted answer. Default: --llm if CITEBOT_LLM_MODEL is set.")
+@click.option("--no-daemon", is_flag=True, help="Answer in this process even if a warm daemon runs (see 'citebot daemon').")
 @click.pass_context
-def ask(ctx: click.Context, question: str, k: int | None, since: str | None, until: str | None, scope: str | None, as_json: bool, llm: bool | None) -> None:
+def ask(ctx: click.Context, question: str, k: int | None, since: str | None, until: str | None, scope: str | None, as_json: bool, llm: bool | None, no_daemon: bool) -> None:
     """Answer QUESTION with quoted, cited passages, or say the sources don't cover it."""
-    from bot.render import render_answer
+    from bot import daemon
 
+    since_date, until_date = _date_option(since), _date_option(until)
+    outcome = None
+    if not no_daemon and llm is not True:  # a warm daemon answers byte for byte as this process would
+        outcome = daemon.try_ask(question, k=k, scope=scope, since=since_date and since_date.isoformat(),
+                                 until=until_date and until_date.isoformat(), as_json=as_json, llm=llm)
+        if outcome.status == "served":
+            click.echo(outcome.output)
+            sys.exit(outcome.exit_code)
     if _llm_mode(ctx, llm):
         from bot.llm.terminal import stream_to_terminal, synthesis_json
 
@@ -171,14 +180,14 @@ def ask(ctx: click.Context, question: str, k: int | None, since: str | None, unt
         else:
             stream_to_terminal(_library(ctx), question, click.echo, **options)
         return
-    answer = _library(ctx).ask(question, k=k, scope=scope, since=_date_option(since), until=_date_option(until))
-    text = render_answer(answer)
-    if as_json:
-        payload = answer.to_dict()
-        payload["answer"] = text
-        _emit_json(payload)
-    else:
-        click.echo(text)
+    bot = _library(ctx)
+    click.echo(daemon.ask_output(bot.ask(question, k=k, scope=scope, since=since_date, until=until_date), as_json))
+    if outcome is not None and outcome.status == "absent" and bot.settings.daemon_autostart:
+        sys.stdout.flush()  # the answer is out; starting the daemon must not delay it
+        try:
+            daemon.start_in_background()
+        except (OSError, daemon.DaemonError) as err:  # only a missed speed-up: say so in the log
+            log.warning("could not start the daemon: %s", err)
 
 
 @cli.command()
@@ -303,6 +312,7 @@ from bot.cli_trust import trust_command; cli.add_command(trust_command)  # noqa:
 from bot.cli_store import export_command, import_command; cli.add_command(export_command); cli.add_command(import_command)  # noqa: E402,E702
 from bot.cli_bench import bench_command; cli.add_command(bench_command)  # noqa: E402,E702
 from bot.cli_eval import eval_command; cli.add_command(eval_command)  # noqa: E402, E702
+from bot.cli_daemon import daemon_command; cli.add_command(daemon_command)  # noqa: E402,E702
 
 
 def main() -> None:

@@ -18,11 +18,12 @@ def _table(r: dict) -> str:
     b = r["cold_breakdown_s"]
     lines = [
         f"embedding backend        {r['embedding_backend']}",
-        f"cold `citebot ask`       median {r['cold_ask_median_s']:.2f} s over {len(r['cold_ask_runs_s'])} runs "
+        f"cold `citebot ask`       no daemon: median {r['cold_ask_median_s']:.2f} s over {len(r['cold_ask_runs_s'])} runs "
         f"(runs: {', '.join(f'{x:.2f}' for x in r['cold_ask_runs_s'])}); CPU time median {r['cold_ask_cpu_median_s']:.2f} s; "
         f"peak RSS {r['cold_ask_rss_mb']:.0f} MB",
         f"  breakdown              interpreter {b['interpreter_s']:.2f} s, imports {b['imports_s']:.2f} s, "
         f"store open {b['store_open_s']:.2f} s, model load {b['model_load_s']:.2f} s, first query {b['first_query_s']:.2f} s",
+        *_daemon_lines(r),
         f"ingest                   {r['ingest_articles']} articles, {r['ingest_chunks']} chunks in {r['ingest_seconds']:.1f} s: "
         f"{r['ingest_chunks_per_s']:.1f} chunks/s, {r['ingest_articles_per_s']:.2f} articles/s; peak RSS {r['ingest_rss_mb']:.0f} MB",
         f"raw encode (ST, torch)   {r['raw_encode_chunks_per_s']:.1f} chunks/s at batch {r['raw_encode_batch_size']}  "
@@ -47,6 +48,19 @@ def _table(r: dict) -> str:
         f"filler: {r['filler_chunks']} synthetic + {r['real_chunks_in_query_store']} real chunks; {r['filler_method']}",
     ]
     return "\n".join(lines)
+
+
+def _daemon_lines(r: dict) -> list[str]:
+    """The cold-start rows for a warm daemon, and which of the two `cold_ask_median_s` is."""
+    if "cold_ask_daemon_median_s" not in r:  # JSON saved by versions of the bench before the daemon
+        return []
+    runs = ", ".join(f"{x:.2f}" for x in r["cold_ask_daemon_runs_s"])
+    return [
+        f"  with a warm daemon     median {r['cold_ask_daemon_median_s']:.2f} s over {len(r['cold_ask_daemon_runs_s'])} runs "
+        f"(runs: {runs}); CPU median {r['cold_ask_daemon_cpu_median_s']:.2f} s in the client + "
+        f"{r['cold_ask_daemon_server_cpu_s']:.2f} s in the daemon; daemon peak RSS {r['daemon_rss_mb']:.0f} MB",
+        f"  cold_ask_median_s is   {r['cold_ask_median_is']}; 'citebot daemon start' or CITEBOT_DAEMON_AUTOSTART=1 gives the daemon row",
+    ]
 
 
 @click.command("bench")

@@ -144,6 +144,15 @@ class Settings(BaseSettings):
         "folder (e.g. ~/.cache/citebot/models), shared by all stores.",
     )
     onnx_threads: int = Field(default=0, ge=0, le=64, description="ONNX Runtime intra-op threads; 0 = one per CPU core.")
+    daemon_autostart: bool = Field(
+        default=False,
+        description="When `citebot ask` finds no daemon for this home, start one in the background after answering, so "
+        "the next ask is served warm (see `citebot daemon`). Off by default: no background process unless asked for.",
+    )
+    daemon_idle_s: float = Field(
+        default=900, ge=0,
+        description="A daemon exits by itself after this many seconds without a request (0 = runs until stopped).",
+    )
 
     @property
     def model_cache_path(self) -> Path:

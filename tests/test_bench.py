@@ -23,13 +23,16 @@ def test_quick_bench_reports_every_documented_number_as_json():
     report = json.loads(result.stdout)
     sizes = [str(s) for s in report["query_sizes"]]
     assert len(sizes) >= 2
-    for key in ("cold_ask_median_s", "cold_ask_cpu_median_s", "ingest_ratio_to_raw", "query_rss_mb", "ingest_chunks_per_s",
+    for key in ("cold_ask_median_s", "cold_ask_cpu_median_s", "cold_ask_daemon_median_s", "cold_ask_daemon_cpu_median_s",
+                "cold_ask_no_daemon_median_s", "daemon_rss_mb", "ingest_ratio_to_raw", "query_rss_mb", "ingest_chunks_per_s",
                 "ingest_articles_per_s", "raw_encode_chunks_per_s", "ingest_rss_mb", "ingest_store_mb"):
         assert report[key] > 0, key
     for key in ("query_p50_ms", "query_p95_ms", "query_p99_ms", "bot_like_process_rss_mb", "store_mb"):
         assert set(report[key]) == set(sizes), key
         assert all(v > 0 for v in report[key].values()), key
     assert all(report["query_p50_ms"][s] <= report["query_p99_ms"][s] for s in sizes)
+    assert report["cold_ask_median_s"] == report["cold_ask_no_daemon_median_s"]  # what default settings give
+    assert report["cold_ask_daemon_server_cpu_s"] >= 0
     assert set(report["cold_breakdown_s"]) == {"interpreter_s", "imports_s", "store_open_s", "model_load_s", "first_query_s"}
     assert report["ingest_chunks"] > 0 and report["ingest_articles"] == 2
     # the largest store was really grown to its size with filler chunks

@@ -1,0 +1,83 @@
+"""`citebot daemon start|stop|status|run`: thin commands over bot/daemon.py (client) and bot/daemon_server.py."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+
+def _echo(payload: dict, as_json: bool, text: str) -> None:
+    click.echo(json.dumps(payload) if as_json else text)
+
+
+def _describe(info: dict) -> str:
+    if not info.get("running"):
+        return f"no daemon is running for {info['home']}."
+    if info.get("responding") is False:
+        return f"a daemon (pid {info.get('pid')}) holds the lock for {info['home']} but does not answer; 'citebot daemon stop' ends it."
+    fresh = "" if info.get("fresh") else " (started with other settings or code: asks here are answered in-process)"
+    return (f"daemon running, pid {info['pid']}, since {info['started_at']}, {info['served']} answers, "
+            f"idle {info['idle_for_s']:.0f} s of {info['idle_timeout_s'] or 'unlimited'}{fresh}; socket {info['socket']}")
+
+
+@click.group("daemon")
+def daemon_command() -> None:
+    """A warm background process that answers `citebot ask` in a fraction of a cold start.
+
+    \b
+    It holds the store and the embedding model open for this home and these settings; `citebot ask`
+    uses it when one runs (same answers, byte for byte) and answers by itself otherwise.
+    It exits after `daemon_idle_s` seconds without a question (default 900).
+    Set CITEBOT_DAEMON_AUTOSTART=1 to have `ask` start one when there is none.
+    """
+
+
+@daemon_command.command("start")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (pid, socket, started).")
+def start_command(as_json: bool) -> None:
+    """Start the daemon in the background and wait until it is ready (a no-op if it already runs)."""
+    from bot.daemon import start
+
+    info = start()
+    verb = "started" if info.get("started") else "already running"
+    _echo(info, as_json, f"daemon {verb}, pid {info.get('pid')}; socket {info['socket']}")
+
+
+@daemon_command.command("stop")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (stopped, pid).")
+def stop_command(as_json: bool) -> None:
+    """Stop the daemon for this home (it finishes the question it is answering first)."""
+    from bot.daemon import stop
+
+    info = stop()
+    text = f"daemon stopped (pid {info.get('pid')})." if info["stopped"] else f"no daemon is running for {info['home']}."
+    _echo(info, as_json, text)
+
+
+@daemon_command.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (running, pid, fresh, served, ...).")
+def status_command(as_json: bool) -> None:
+    """Show whether a daemon runs for this home, and whether it matches the current settings."""
+    from bot.daemon import status
+
+    info = status()
+    _echo(info, as_json, _describe(info))
+
+
+@daemon_command.command("run")
+@click.pass_context
+def run_command(ctx: click.Context) -> None:
+    """Run the daemon in the foreground (what `start` launches; for systemd or debugging)."""
+    import logging
+
+    from bot.cli import _library
+    from bot.daemon_server import serve
+
+    settings = _library(ctx).settings  # same settings errors, as one line, as every other command
+    logging.getLogger("citebot.daemon").setLevel(logging.INFO)
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger("citebot.daemon").addHandler(handler)
+    logging.getLogger("citebot.daemon").propagate = False
+    serve(settings)
