@@ -368,13 +368,20 @@ def run_bench(cfg: BenchConfig, *, log=lambda msg: None) -> dict:
         result.update(
             cold_ask_no_daemon_median_s=statistics.median(cold), cold_ask_no_daemon_runs_s=cold,
             cold_ask_no_daemon_cpu_median_s=statistics.median(cold_cpu),
-            # what a user gets with default settings (daemon_autostart off): no daemon
-            cold_ask_median_s=statistics.median(cold), cold_ask_runs_s=cold, cold_ask_cpu_median_s=statistics.median(cold_cpu),
-            cold_ask_median_is="no daemon (the default: daemon_autostart is off)",
             cold_ask_rss_mb=max(cold_rss), cold_breakdown_s=steps,
         )
         log("cold start with a warm daemon")
-        result.update(_cold_with_daemon(cfg, ask_env, repo))
+        warm = _cold_with_daemon(cfg, ask_env, repo)
+        result.update(warm)
+        # What a person typing `citebot ask` at a terminal gets by default from the second question on:
+        # the first ask starts a daemon (daemon_autostart unset = on at a terminal). The first ask, and
+        # scripts that do not set CITEBOT_DAEMON_AUTOSTART=1, get the no-daemon numbers above.
+        result.update(
+            cold_ask_median_s=warm["cold_ask_daemon_median_s"], cold_ask_runs_s=warm["cold_ask_daemon_runs_s"],
+            cold_ask_cpu_median_s=warm["cold_ask_daemon_cpu_median_s"] + warm["cold_ask_daemon_server_cpu_s"],
+            cold_ask_median_is="a fresh `citebot ask` process served by the warm daemon (client + daemon CPU): the default "
+            "at a terminal from the second ask on; the first ask and scripts get the no-daemon time",
+        )
 
         vectors = np.load(work / "vectors.npy")
         store = _QueryStore(work / "query-home", docs_chunks, vectors, cfg.filler_chunks_per_doc)

@@ -182,12 +182,17 @@ def ask(ctx: click.Context, question: str, k: int | None, since: str | None, unt
         return
     bot = _library(ctx)
     click.echo(daemon.ask_output(bot.ask(question, k=k, scope=scope, since=since_date, until=until_date), as_json))
-    if outcome is not None and outcome.status == "absent" and bot.settings.daemon_autostart:
+    if outcome is not None and outcome.status == "absent" and _autostart(bot.settings.daemon_autostart):
         sys.stdout.flush()  # the answer is out; starting the daemon must not delay it
         try:
             daemon.start_in_background()
         except (OSError, daemon.DaemonError) as err:  # only a missed speed-up: say so in the log
             log.warning("could not start the daemon: %s", err)
+
+
+def _autostart(setting: bool | None) -> bool:
+    """Start a daemon after this ask? Unset means: when a person runs `ask` from a terminal."""
+    return setting if setting is not None else sys.stdin.isatty() and sys.stdout.isatty()
 
 
 @cli.command()

@@ -144,10 +144,12 @@ class Settings(BaseSettings):
         "folder (e.g. ~/.cache/citebot/models), shared by all stores.",
     )
     onnx_threads: int = Field(default=0, ge=0, le=64, description="ONNX Runtime intra-op threads; 0 = one per CPU core.")
-    daemon_autostart: bool = Field(
-        default=False,
+    daemon_autostart: bool | None = Field(
+        default=None,
         description="When `citebot ask` finds no daemon for this home, start one in the background after answering, so "
-        "the next ask is served warm (see `citebot daemon`). Off by default: no background process unless asked for.",
+        "the next ask is served warm (see `citebot daemon`). Unset (default): only when run from a terminal, so a person "
+        "typing questions gets warm answers from the second one on, while scripts, pipes and tests never leave a "
+        "background process behind unless they set it to true.",
     )
     daemon_idle_s: float = Field(
         default=900, ge=0,

@@ -305,7 +305,31 @@ def test_autostart_starts_a_daemon_after_answering_and_the_idle_timeout_ends_it(
         reap(env)
 
 
-def test_by_default_ask_starts_no_daemon(empty_env):
+def test_by_default_an_ask_typed_at_a_terminal_starts_a_daemon_for_the_next_one(tmp_path):
+    import pty
+
+    env = env_for(tmp_path / "home", CITEBOT_DAEMON_IDLE_S="30")  # daemon_autostart unset: the default
+    controller, terminal = pty.openpty()
+    try:
+        process = subprocess.run([sys.executable, "-m", "bot", "ask", "Is anything ingested?"], cwd=REPO, env=env,
+                                 stdin=terminal, stdout=terminal, stderr=subprocess.PIPE, timeout=180)
+        assert process.returncode == 0 and b"Traceback" not in process.stderr
+        os.close(terminal)
+        terminal = -1
+        printed = b""
+        while b"don't say" not in printed:
+            printed += os.read(controller, 4096)
+        wait_for(lambda: status(env).get("served") == 0, "the daemon started from the terminal to be ready")
+        assert citebot(env, "ask", "Is anything ingested?").returncode == 0
+        assert status(env)["served"] == 1
+    finally:
+        if terminal >= 0:
+            os.close(terminal)
+        os.close(controller)
+        reap(env)
+
+
+def test_by_default_an_ask_from_a_script_starts_no_daemon(empty_env):
     assert citebot(empty_env, "ask", "Is anything ingested?").returncode == 0
     reported = citebot(empty_env, "daemon", "status", "--json")
     assert reported.returncode == 0 and json.loads(reported.stdout)["running"] is False
