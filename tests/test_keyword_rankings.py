@@ -46,3 +46,23 @@ def test_a_filtered_search_finds_rows_beyond_the_deep_ranking(index, monkeypatch
     direct = index._query(lexical.query_terms(QUESTION), None, clauses, params, 0.5, 5)
     assert len(direct) > 2
     assert set(index.search(QUESTION, k=5, where=FILTERS[2])) == set(direct)
+
+
+def test_documents_another_process_ingests_are_indexed_without_rereading_the_others(tmp_path, embedder, monkeypatch):
+    from tests.test_hybrid_retrieval import _article
+
+    home = tmp_path / "home"
+    _article(tmp_path / "a.md", "Harbour news", "Coast Daily", "The ferry Zephyrine ran aground near the pier on Monday.")
+    reader = Citebot(make_settings(home), embedder=embedder)
+    reader.ingest([str(tmp_path / "a.md")])
+    assert reader.retrieve("Zephyrine ferry aground")
+    writer = Citebot(make_settings(home), embedder=embedder)  # another process's handle on the same store
+    _article(tmp_path / "b.md", "Bridge works", "Coast Daily", "Crews closed the Ostravel bridge for repairs overnight.")
+    writer.ingest([str(tmp_path / "b.md")])
+    read = []
+    original = reader.store.iter_chunks
+    # a pass-through recorder (nothing is faked): which chunks did the sync read?
+    monkeypatch.setattr(reader.store, "iter_chunks", lambda **kw: (read.append(row) or row for row in original(**kw)))
+    hits = reader.retriever.lexical.search("Ostravel bridge", k=5) if reader.retriever.lexical.sync(reader.store) else []
+    assert [p.title for p in reader.store.get_passages(hits)] == ["Bridge works"]
+    assert read and {meta["document_id"] for _, _, meta in read} == {reader.store.get_passages(hits)[0].document_id}

@@ -17,7 +17,7 @@ import os
 import sys
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -468,9 +468,15 @@ class ChromaStore:
         }
         return [by_id[c] for c in chunk_ids if c in by_id]
 
-    def iter_chunks(self, scope: str | None = None, batch: int = 5000) -> Iterator[tuple[str, str, dict]]:
-        """Every stored chunk (id, text, metadata), for rebuilding side indexes and exports."""
-        where = {"scope": scope} if scope is not None else None
+    def iter_chunks(
+        self, scope: str | None = None, batch: int = 5000, document_ids: Iterable[str] | None = None
+    ) -> Iterator[tuple[str, str, dict]]:
+        """Every stored chunk (id, text, metadata) — of `document_ids` only, if given — for
+        rebuilding side indexes and exports."""
+        clauses = [{"scope": scope}] if scope is not None else []
+        if document_ids is not None:
+            clauses.append({"document_id": {"$in": sorted(set(document_ids))}})
+        where = clauses[0] if len(clauses) == 1 else {"$and": clauses} if clauses else None
         offset = 0
         while True:
             got = self._call(self._chunks.get, where=where, include=["metadatas", "documents"], limit=batch, offset=offset)
