@@ -66,3 +66,35 @@ def test_documents_another_process_ingests_are_indexed_without_rereading_the_oth
     hits = reader.retriever.lexical.search("Ostravel bridge", k=5) if reader.retriever.lexical.sync(reader.store) else []
     assert [p.title for p in reader.store.get_passages(hits)] == ["Bridge works"]
     assert read and {meta["document_id"] for _, _, meta in read} == {reader.store.get_passages(hits)[0].document_id}
+
+
+def test_an_index_built_before_the_filter_table_gets_it_from_its_own_rows(index):
+    clauses, params = lexical._sql_filter(FILTERS[0])
+    terms = lexical.query_terms(QUESTION)
+    expected = index._query(terms, None, clauses, params, 0.5, 10)
+    index._db.execute("DELETE FROM chunk_meta")
+    index._db.execute("DELETE FROM meta WHERE key = 'chunk_meta'")  # as an index written by an older citebot
+    reopened = lexical.LexicalIndex(index.path)
+    try:
+        assert expected and reopened._query(terms, None, clauses, params, 0.5, 10) == expected
+    finally:
+        reopened.close()
+
+
+def test_a_search_in_one_scope_leaves_out_the_other_scopes(tmp_path, embedder):
+    from tests.test_hybrid_retrieval import _article
+
+    home = tmp_path / "home"
+    _article(tmp_path / "a.md", "Harbour news", "Coast Daily", "The ferry Zephyrine ran aground near the pier on Monday.")
+    _article(tmp_path / "b.md", "Harbour notes", "Coast Daily", "The ferry Zephyrine was refloated on Tuesday morning.")
+    first = Citebot(make_settings(home, scope="first"), embedder=embedder)
+    first.ingest([str(tmp_path / "a.md")])
+    second = Citebot(make_settings(home, scope="second"), embedder=embedder)
+    second.ingest([str(tmp_path / "b.md")])
+    index = second.retriever.lexical
+    index.sync(second.store)
+    for scope, title in (("first", "Harbour news"), ("second", "Harbour notes")):
+        hits = index.search("ferry Zephyrine", k=10, scope=scope)
+        assert [p.title for p in second.store.get_passages(hits)] == [title]
+        filtered = index.search("ferry Zephyrine", k=10, scope=scope, where={"outlet": "Coast Daily"})
+        assert [p.title for p in second.store.get_passages(filtered)] == [title]
