@@ -29,6 +29,7 @@ class Retriever:
     pool: int = 30
     analyze_queries: bool = True
     sub_pool: int = 10
+    max_subqueries: int = 6
     per_article: int = 0
     keyword_weight: float = 1.5
     title_weight: float = 0.5
@@ -39,34 +40,46 @@ class Retriever:
             return self.store.search(vector, k=k, scope=scope, where=where)
         pool = max(self.pool, k)
         self.lexical.sync(self.store)
-        rankings = self._hybrid(query, vector, pool, scope, where)
-        if rankings is None:  # a filter the keyword index cannot apply: dense only
+        main = self._hybrid(query, vector, pool, scope, where)
+        if main is None:  # a filter the keyword index cannot apply: dense only
             return self.store.search(vector, k=k, scope=scope, where=where)
+        known = {p.chunk_id: p for p in main[0]}  # passages scored against the whole question
+        rankings = self._weigh(main)
         if self.analyze_queries:
             outlets, year = self.lexical.facets(scope)
-            for sub in plan(query, outlets, default_year=year):
-                combined = {"$and": [where, sub.where]} if where else sub.where
-                sub_vector = vector if sub.text == query else self.embedder.embed_query(sub.text)
-                rankings += self._hybrid(sub.text, sub_vector, self.sub_pool, scope, combined) or []
-        return self._fuse(rankings, vector, k)
+            for sub in plan(query, outlets, default_year=year, max_subqueries=self.max_subqueries):
+                combined = {"$and": [where, sub.where]} if where and sub.where else (sub.where or where)
+                whole = sub.text == query
+                found = self._hybrid(
+                    sub.text, vector if whole else self.embedder.embed_query(sub.text), self.sub_pool, scope, combined)
+                if found is None:
+                    continue
+                if whole:
+                    known.update((p.chunk_id, p) for p in found[0])
+                rankings += self._weigh(found)
+        return self._fuse(rankings, known, vector, k)
 
     def _hybrid(self, query: str, vector, pool: int, scope: str | None, where: dict | None) -> list | None:
+        """[dense passages, keyword chunk ids] of one search; None if the keyword index cannot apply `where`."""
         keyword = self.lexical.search(query, k=pool, scope=scope, where=where, title_weight=self.title_weight)
         if keyword is None:
             return None
         return [self.store.search(vector, k=pool, scope=scope, where=where), keyword]
 
-    def _fuse(self, rankings: list[list[Passage] | list[str]], vector, k: int) -> list[Passage]:
-        """Weighted RRF: dense rankings (lists of Passages) count 1, keyword rankings (lists of
-        chunk ids) count `keyword_weight`, so neither ranker's noise can dominate by itself."""
+    def _weigh(self, found: list) -> list[tuple[list[str], float]]:
+        """Chunk-id rankings with their fusion weight: dense 1, keyword `keyword_weight`."""
+        dense, keyword = found
+        return [([p.chunk_id for p in dense], 1.0), (keyword, self.keyword_weight)]
+
+    def _fuse(self, rankings: list[tuple[list[str], float]], known: dict[str, Passage], vector, k: int) -> list[Passage]:
+        """Weighted RRF over all rankings, so neither ranker's noise can dominate by itself.
+
+        `known` holds passages already scored against the whole question; the others (keyword
+        hits, a part's dense hits, which were scored against the part) are fetched and scored
+        against the question here, so `score` means the same for every passage returned."""
         scores: dict[str, float] = {}
-        known: dict[str, Passage] = {}
-        for ranking in rankings:
-            for rank, item in enumerate(ranking):
-                chunk_id = item.chunk_id if isinstance(item, Passage) else item
-                if isinstance(item, Passage):
-                    known[chunk_id] = item
-                weight = 1.0 if isinstance(item, Passage) else self.keyword_weight
+        for ids, weight in rankings:
+            for rank, chunk_id in enumerate(ids):
                 scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (self.rrf_k + rank + 1)
         order = sorted(scores, key=scores.get, reverse=True)[: 2 * k + 10]  # slack for removed articles
         missing = [c for c in order if c not in known]
@@ -74,7 +87,6 @@ class Retriever:
             known[passage.chunk_id] = passage
         fused = [replace(known[c], extra={**known[c].extra, "fusion": round(scores[c], 5)}) for c in order if c in known]
         return _spread(fused, self.per_article)[:k]
-
 
 
 def _spread(passages: list[Passage], per_article: int) -> list[Passage]:
