@@ -5,7 +5,7 @@ from pathlib import Path
 
 from bot.library import Citebot
 from tests.conftest import make_settings
-from vectorstore.query_analysis import find_dates, find_outlets, outlet_aliases, plan, split_parts
+from vectorstore.query_analysis import find_dates, find_outlets, outlet_aliases, plan, split_parts, strip_facets
 
 
 def _article(path: Path, title: str, outlet: str, body: str, published: str = "2024-03-25") -> Path:
@@ -121,3 +121,10 @@ def test_passages_a_part_found_are_scored_against_the_whole_question(citebot, tm
     rescored = {p.chunk_id: p.score for p in citebot.store.get_passages(
         [p.chunk_id for p in top], query_embedding=citebot.embedder.embed_query(question))}
     assert all(abs(p.score - rescored[p.chunk_id]) < 1e-5 for p in top)
+
+
+def test_keyword_queries_leave_out_outlet_names_and_dates():
+    outlets = ["TechCrunch", "Cnbc | World Business News Leader"]
+    question = "Did the TechCrunch report of October 7, 2023 and CNBC on 2023-10-09 mention the chip ban?"
+    assert strip_facets(question, outlets) == "Did the report of and on mention the chip ban?"
+    assert strip_facets("TechCrunch", outlets) == "TechCrunch"  # nothing else to search for: keep it

@@ -13,6 +13,7 @@ from ordinary English phrasing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -126,6 +127,22 @@ def split_parts(question: str) -> list[str]:
 
 def _long_words(text: str) -> int:
     return sum(1 for w in re.findall(r"\w+", text) if len(w) > 3)
+
+
+def strip_facets(text: str, outlets: list[str]) -> str:
+    """`text` without the outlet names and dates it mentions: for keyword search they are
+    filters, not topic words (an article rarely names its own outlet, and "October 2023"
+    matches every article of that month). Falls back to `text` if nothing else is left."""
+    stripped = _alias_pattern(tuple(outlets)).sub(" ", text) if outlets else text
+    stripped = re.sub(r"\s+", " ", _ISO_DATE.sub(" ", _DATE.sub(" ", stripped))).strip()
+    return stripped if re.search(r"\w", stripped) else text
+
+
+@functools.lru_cache(maxsize=8)
+def _alias_pattern(outlets: tuple[str, ...]) -> re.Pattern:
+    """One regex for every alias of `outlets`, longest first (compiled once per outlet list)."""
+    names = sorted(outlet_aliases(list(outlets)), key=len, reverse=True)
+    return re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, names)) + r")(?![\w])", re.IGNORECASE)
 
 
 def _outlet_filter(group: list[str]) -> dict:

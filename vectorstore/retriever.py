@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from vectorstore.chroma_store import ChromaStore
 from vectorstore.embeddings import Embedder
 from vectorstore.lexical import LexicalIndex
-from vectorstore.query_analysis import plan
+from vectorstore.query_analysis import plan, strip_facets
 from vectorstore.records import Passage
 
 
@@ -40,18 +40,18 @@ class Retriever:
             return self.store.search(vector, k=k, scope=scope, where=where)
         pool = max(self.pool, k)
         self.lexical.sync(self.store)
-        main = self._hybrid(query, vector, pool, scope, where)
+        outlets, year = self.lexical.facets(scope)
+        main = self._hybrid(query, vector, pool, scope, where, outlets)
         if main is None:  # a filter the keyword index cannot apply: dense only
             return self.store.search(vector, k=k, scope=scope, where=where)
         known = {p.chunk_id: p for p in main[0]}  # passages scored against the whole question
         rankings = self._weigh(main)
         if self.analyze_queries:
-            outlets, year = self.lexical.facets(scope)
             for sub in plan(query, outlets, default_year=year, max_subqueries=self.max_subqueries):
                 combined = {"$and": [where, sub.where]} if where and sub.where else (sub.where or where)
                 whole = sub.text == query
                 found = self._hybrid(
-                    sub.text, vector if whole else self.embedder.embed_query(sub.text), self.sub_pool, scope, combined)
+                    sub.text, vector if whole else self.embedder.embed_query(sub.text), self.sub_pool, scope, combined, outlets)
                 if found is None:
                     continue
                 if whole:
@@ -59,9 +59,11 @@ class Retriever:
                 rankings += self._weigh(found)
         return self._fuse(rankings, known, vector, k)
 
-    def _hybrid(self, query: str, vector, pool: int, scope: str | None, where: dict | None) -> list | None:
-        """[dense passages, keyword chunk ids] of one search; None if the keyword index cannot apply `where`."""
-        keyword = self.lexical.search(query, k=pool, scope=scope, where=where, title_weight=self.title_weight)
+    def _hybrid(self, query: str, vector, pool: int, scope: str | None, where: dict | None, outlets: list[str]) -> list | None:
+        """[dense passages, keyword chunk ids] of one search; None if the keyword index cannot apply `where`.
+        The keyword query leaves out outlet names and dates (`strip_facets`); the dense one keeps
+        the whole text, where they are context rather than terms that must match."""
+        keyword = self.lexical.search(strip_facets(query, outlets), k=pool, scope=scope, where=where, title_weight=self.title_weight)
         if keyword is None:
             return None
         return [self.store.search(vector, k=pool, scope=scope, where=where), keyword]
