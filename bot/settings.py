@@ -119,7 +119,10 @@ class Settings(BaseSettings):
         default=3, ge=0, le=50,
         description="Diversify hybrid results: passages of one article past this many rank behind all other articles' (0 = off).",
     )
-    rrf_k: int = Field(default=20, ge=1, le=1000, description="Reciprocal rank fusion constant: larger flattens the rank bonus.")
+    rrf_k: int = Field(
+        default=5, ge=1, le=1000,
+        description="Reciprocal rank fusion constant: larger flattens the rank bonus; small values let each ranking's top hits (and each part's) lead.",
+    )
     retrieval_pool: int = Field(
         default=30, ge=1, le=200, description="Candidates taken from each ranker (dense, keyword) before fusion."
     )

@@ -25,7 +25,7 @@ class Retriever:
     store: ChromaStore
     embedder: Embedder
     lexical: LexicalIndex | None = None
-    rrf_k: int = 20
+    rrf_k: int = 5
     pool: int = 30
     analyze_queries: bool = True
     sub_pool: int = 10
