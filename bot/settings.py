@@ -115,9 +115,15 @@ class Settings(BaseSettings):
         default=True,
         description="Abstain when a question asks what a named outlet reported ('a Reuters article') and no ingested source is from that outlet.",
     )
+    article_discount: float = Field(
+        default=0.7, ge=0.0, le=1.0,
+        description="Diversify hybrid results by score: an article's n-th passage keeps article_discount**n of its fused score "
+        "before the final sort, so other articles' strong hits move up (1.0 = off).",
+    )
     max_passages_per_article: int = Field(
-        default=3, ge=0, le=50,
-        description="Diversify hybrid results: passages of one article past this many rank behind all other articles' (0 = off).",
+        default=0, ge=0, le=50,
+        description="Hard diversity cap for hybrid results: passages of one article past this many rank behind all other "
+        "articles' (0 = off; article_discount is the default, softer way).",
     )
     rrf_k: int = Field(
         default=5, ge=1, le=1000,

@@ -31,6 +31,7 @@ class Retriever:
     sub_pool: int = 10
     max_subqueries: int = 6
     per_article: int = 0
+    article_discount: float = 0.7
     keyword_weight: float = 1.5
     title_weight: float = 0.5
 
@@ -87,8 +88,24 @@ class Retriever:
         missing = [c for c in order if c not in known]
         for passage in self.store.get_passages(missing, query_embedding=vector):
             known[passage.chunk_id] = passage
+        if self.article_discount < 1.0:
+            order = _discount(order, scores, lambda c: known[c].document_id if c in known else c, self.article_discount)
         fused = [replace(known[c], extra={**known[c].extra, "fusion": round(scores[c], 5)}) for c in order if c in known]
         return _spread(fused, self.per_article)[:k]
+
+
+def _discount(order: list[str], scores: dict[str, float], document_of, factor: float) -> list[str]:
+    """Diversify across articles by score: an article's n-th passage (n = 0, 1, …) keeps
+    factor**n of its fused score (`scores` is updated), then the list is re-sorted. A second
+    passage of one article still beats another article's weak hit, but not one nearly as
+    strong: a small store's few relevant articles keep their passages, while in a big store
+    the other articles a multi-part question needs get into the top ranks."""
+    seen: dict[str, int] = {}
+    for chunk_id in order:  # best first, so the article's best passage keeps its full score
+        document = document_of(chunk_id)
+        scores[chunk_id] *= factor ** seen.get(document, 0)
+        seen[document] = seen.get(document, 0) + 1
+    return sorted(order, key=scores.get, reverse=True)
 
 
 def _spread(passages: list[Passage], per_article: int) -> list[Passage]:
