@@ -5,6 +5,10 @@ an FTS5 index) are merged by reciprocal rank fusion — each passage scores Σ 1
 over the rankings it appears in — which needs no score calibration between the two. The
 passage's `score` stays its cosine similarity to the question (computed for keyword-only hits
 too), because the answer engine's abstention thresholds are calibrated on that scale.
+
+With query analysis on, each part of a multi-part question (and each outlet/date it names)
+adds its own dense + keyword rankings to the fusion (see query_analysis.plan); a final
+per-article score discount lets the other articles such a question needs reach the top ranks.
 """
 
 from __future__ import annotations
