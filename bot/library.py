@@ -113,7 +113,7 @@ class Citebot:
         lexical = LexicalIndex(s.home / "lexical" / "chunks.sqlite") if s.hybrid_search else None
         return Retriever(
             self.store, self.embedder, lexical=lexical, rrf_k=s.rrf_k, pool=s.retrieval_pool,
-            analyze_queries=s.analyze_queries, per_article=s.max_passages_per_article,
+            analyze_queries=s.analyze_queries, per_article=s.max_passages_per_article, article_discount=s.article_discount,
             keyword_weight=s.keyword_weight, title_weight=s.title_weight,
         )
 

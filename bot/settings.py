@@ -115,11 +115,20 @@ class Settings(BaseSettings):
         default=True,
         description="Abstain when a question asks what a named outlet reported ('a Reuters article') and no ingested source is from that outlet.",
     )
-    max_passages_per_article: int = Field(
-        default=3, ge=0, le=50,
-        description="Diversify hybrid results: passages of one article past this many rank behind all other articles' (0 = off).",
+    article_discount: float = Field(
+        default=0.7, ge=0.0, le=1.0,
+        description="Diversify hybrid results by score: an article's n-th passage keeps article_discount**n of its fused score "
+        "before the final sort, so other articles' strong hits move up (1.0 = off).",
     )
-    rrf_k: int = Field(default=20, ge=1, le=1000, description="Reciprocal rank fusion constant: larger flattens the rank bonus.")
+    max_passages_per_article: int = Field(
+        default=0, ge=0, le=50,
+        description="Hard diversity cap for hybrid results: passages of one article past this many rank behind all other "
+        "articles' (0 = off; article_discount is the default, softer way).",
+    )
+    rrf_k: int = Field(
+        default=5, ge=1, le=1000,
+        description="Reciprocal rank fusion constant: larger flattens the rank bonus; small values let each ranking's top hits (and each part's) lead.",
+    )
     retrieval_pool: int = Field(
         default=30, ge=1, le=200, description="Candidates taken from each ranker (dense, keyword) before fusion."
     )

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from bot.library import Citebot
 from tests.conftest import make_settings
-from vectorstore.query_analysis import find_dates, find_outlets, outlet_aliases, plan
+from vectorstore.query_analysis import find_dates, find_outlets, outlet_aliases, plan, split_parts, strip_facets
 
 
 def _article(path: Path, title: str, outlet: str, body: str, published: str = "2024-03-25") -> Path:
@@ -90,3 +90,50 @@ def test_named_sources_are_capitalised_attributions_only():
     assert named_sources("What did the police say in their report on October 3?") == []
     assert named_sources("Did the 'Harbour Wire' report mention it?") == []  # quoted titles are not outlets
     assert unknown_sources("Does a Bloomberg article agree with the TechCrunch report?", ["TechCrunch"]) == ["Bloomberg"]
+
+
+def test_a_multi_part_question_is_split_where_it_turns_to_its_next_claim():
+    question = ("Does the TechCrunch article say the new chip is fast, while The Verge article says "
+                "the battery life of the laptop is poor?")
+    assert split_parts(question) == [
+        "Does the TechCrunch article say the new chip is fast", "The Verge article says the battery life of the laptop is poor"]
+    assert split_parts("Did Messi and Alvarez both score in the final against France?") == [
+        "Did Messi and Alvarez both score in the final against France?"]  # a plain "and" is one claim
+
+
+def test_each_part_is_searched_with_its_own_words_within_the_outlet_it_names():
+    question = "Did Coast Daily report the ferry ran aground, while the Inland Herald says the bridge toll doubled?"
+    subs = plan(question, ["Coast Daily", "Inland Herald"])
+    assert [(s.text, s.where) for s in subs] == [
+        ("Did Coast Daily report the ferry ran aground", {"outlet": "Coast Daily"}),
+        ("the Inland Herald says the bridge toll doubled", {"outlet": "Inland Herald"}),
+    ]
+
+
+def test_passages_a_part_found_are_scored_against_the_whole_question(citebot, tmp_path):
+    _article(tmp_path / "a.md", "Ferry aground", "Coast Daily", "The ferry Zephyrine ran aground near the pier on Monday.")
+    _article(tmp_path / "b.md", "Toll rise", "Inland Herald", "The toll on the river bridge doubled this week, drivers said.")
+    _article(tmp_path / "c.md", "Weather", "Coast Daily", "Storms are expected over the harbour this week, forecasters said.")
+    citebot.ingest([str(tmp_path)])
+    question = "Did Coast Daily report the ferry ran aground, while the Inland Herald says the bridge toll doubled?"
+    top = citebot.retrieve(question, k=2)
+    assert {p.title for p in top} == {"Ferry aground", "Toll rise"}  # one article per part
+    rescored = {p.chunk_id: p.score for p in citebot.store.get_passages(
+        [p.chunk_id for p in top], query_embedding=citebot.embedder.embed_query(question))}
+    assert all(abs(p.score - rescored[p.chunk_id]) < 1e-5 for p in top)
+
+
+def test_keyword_queries_leave_out_outlet_names_and_dates():
+    outlets = ["TechCrunch", "Cnbc | World Business News Leader"]
+    question = "Did the TechCrunch report of October 7, 2023 and CNBC on 2023-10-09 mention the chip ban?"
+    assert strip_facets(question, outlets) == "Did the report of and on mention the chip ban?"
+    assert strip_facets("TechCrunch", outlets) == "TechCrunch"  # nothing else to search for: keep it
+
+
+def test_an_articles_further_passages_yield_only_to_nearly_as_strong_hits_of_other_articles():
+    from vectorstore.retriever import _discount
+
+    scores = {"a1": 1.0, "a2": 0.9, "b1": 0.8, "a3": 0.7, "c1": 0.2}
+    order = _discount(list(scores), dict(scores), lambda c: c[0], 0.7)
+    assert order == ["a1", "b1", "a2", "a3", "c1"]  # a2 (0.63) yields to b1, a3 (0.34) still beats weak c1
+    assert _discount(list(scores), dict(scores), lambda c: c[0], 1.0) == list(scores)  # 1.0 = off

@@ -8,10 +8,10 @@ from tests.conftest import MULTIHOP, make_settings, require_multihop
 
 SMOKE_CORPUS = MULTIHOP / "smoke_corpus.jsonl"
 SMOKE_QUERIES = MULTIHOP / "smoke_queries.jsonl"
-# Measured 2026-11-25 with all-MiniLM-L6-v2: dense only 0.853 (29 of 34); hybrid dense + BM25 (the
-# default) 0.971 (33 of 34). The floor leaves
-# room for noise but fails on a real regression.
-ARTICLE_HITS_AT_4_FLOOR = 0.90
+# Measured 2026-11-25 with all-MiniLM-L6-v2: dense only 0.853 (29 of 34); hybrid dense + BM25 0.971
+# (33 of 34); with per-part sub-queries, RRF k 5 and the per-article score discount (the default) 1.000
+# (34 of 34). The floor leaves room for noise (two questions) but fails on a real regression.
+ARTICLE_HITS_AT_4_FLOOR = 0.94
 
 pytestmark = pytest.mark.slow
 

@@ -1,17 +1,19 @@
-"""Split a multi-part question into focused sub-searches: one per outlet or date it names.
+"""Split a multi-part question into focused sub-searches: one per part, outlet or date.
 
 Multi-hop questions combine several articles ("Does the TechCrunch article … while The Verge
 article …", "between the report on October 2, 2023, and the one on October 7, 2023"). One
-embedding of the whole question lands near one of them; the others drown. When a question
-names an outlet we know (from the registry) or a calendar date, we also search within that
-outlet / around that date, and the caller fuses all the rankings, so each named source gets
-its own chance at the top of the list. Nothing here is specific to one data set: outlets come
-from the store, dates from ordinary English date phrases.
+embedding of the whole question lands near one of them; the others drown. So the question is
+cut into its parts (at "while", "whereas", "; ", ", and did …", ", is …"), and each part is
+searched with its own words — within the outlet and around the date it names, if any — and
+the caller fuses all the rankings, so each part gets its own chance at the top of the list.
+Nothing here is specific to one data set: outlets come from the store, dates and part breaks
+from ordinary English phrasing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -31,7 +33,7 @@ _GENERIC = frozenset({"the", "news", "the news", "times", "business", "sports", 
 
 @dataclass(frozen=True)
 class SubQuery:
-    """A focused search: `text` within the store filter `where`."""
+    """A focused search: `text` within the store filter `where` ({} = the whole store)."""
 
     text: str
     where: dict
@@ -95,16 +97,76 @@ def find_dates(question: str, default_year: int | None) -> list[dt.date]:
     return list(dict.fromkeys(found))
 
 
-def plan(question: str, outlets: list[str], *, default_year: int | None = None, max_subqueries: int = 4) -> list[SubQuery]:
-    """The extra searches worth running for `question` (none for a simple one)."""
+# Where a multi-part question turns to its next part: "…, while the Verge article …",
+# "…; does …", "…, and did the …", "…, and the subsequent report …", "…, is accused of …".
+# Conservative on purpose: a plain "and" inside one claim ("Messi and Alvarez") never splits.
+_PART_BREAK = re.compile(
+    r"\s*[,;]?\s*\b(?:while|whereas|compared (?:to|with)|in contrast to|as opposed to)\b\s*"
+    r"|\s*;\s*"
+    r"|\s*,\s*and\s+(?=(?:does|did|do|is|was|are|were|has|have|had|also|the|a|an|subsequent|later|another)\b)"
+    r"|\s*,\s*(?=(?:is|was|has|had|does|did|and)\b)",
+    re.IGNORECASE,
+)
+_MIN_PART_WORDS = 3  # words of 4+ letters; shorter fragments ("and is") join their neighbour
+
+
+def split_parts(question: str) -> list[str]:
+    """The parts of a multi-part question, each a claim worth its own search ([question] when
+    it does not break). A fragment too short to search for joins the part before it."""
+    parts: list[str] = []
+    for piece in _PART_BREAK.split(question):
+        piece = piece.strip(" ,;?")
+        if not piece:
+            continue
+        if parts and (_long_words(piece) < _MIN_PART_WORDS or _long_words(parts[-1]) < _MIN_PART_WORDS):
+            parts[-1] = f"{parts[-1]} {piece}"
+        else:
+            parts.append(piece)
+    return parts if len(parts) > 1 else [question]
+
+
+def _long_words(text: str) -> int:
+    return sum(1 for w in re.findall(r"\w+", text) if len(w) > 3)
+
+
+def strip_facets(text: str, outlets: list[str]) -> str:
+    """`text` without the outlet names and dates it mentions: for keyword search they are
+    filters, not topic words (an article rarely names its own outlet, and "October 2023"
+    matches every article of that month). Falls back to `text` if nothing else is left."""
+    stripped = _alias_pattern(tuple(outlets)).sub(" ", text) if outlets else text
+    stripped = re.sub(r"\s+", " ", _ISO_DATE.sub(" ", _DATE.sub(" ", stripped))).strip()
+    return stripped if re.search(r"\w", stripped) else text
+
+
+@functools.lru_cache(maxsize=8)
+def _alias_pattern(outlets: tuple[str, ...]) -> re.Pattern:
+    """One regex for every alias of `outlets`, longest first (compiled once per outlet list)."""
+    names = sorted(outlet_aliases(list(outlets)), key=len, reverse=True)
+    return re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, names)) + r")(?![\w])", re.IGNORECASE)
+
+
+def _outlet_filter(group: list[str]) -> dict:
+    return {"outlet": group[0]} if len(group) == 1 else {"outlet": {"$in": group}}
+
+
+def _day_filter(day: dt.date) -> dict:
+    # ±1 day: publication times are UTC, the question's date is the outlet's local date
+    return {"$and": [{"published_ord": {"$gte": day.toordinal() - 1}}, {"published_ord": {"$lte": day.toordinal() + 1}}]}
+
+
+def plan(question: str, outlets: list[str], *, default_year: int | None = None, max_subqueries: int = 6) -> list[SubQuery]:
+    """The extra searches worth running for `question` (none for a simple one): each part of a
+    multi-part question (`split_parts`) within each outlet and around each date it names, or
+    unfiltered when it names neither; a one-part question only gets its outlet/date searches."""
+    aliases = outlet_aliases(outlets)
+    parts = split_parts(question)
     subs: list[SubQuery] = []
-    for group in find_outlets(question, outlet_aliases(outlets)):
-        where = {"outlet": group[0]} if len(group) == 1 else {"outlet": {"$in": group}}
-        subs.append(SubQuery(question, where, f"outlet {', '.join(group)}"))
-    for day in find_dates(question, default_year):
-        # ±1 day: publication times are UTC, the question's date is the outlet's local date
-        where = {"$and": [{"published_ord": {"$gte": day.toordinal() - 1}}, {"published_ord": {"$lte": day.toordinal() + 1}}]}
-        subs.append(SubQuery(question, where, f"date {day.isoformat()}"))
+    for part in parts:
+        found = [SubQuery(part, _outlet_filter(g), f"outlet {', '.join(g)}") for g in find_outlets(part, aliases)]
+        found += [SubQuery(part, _day_filter(d), f"date {d.isoformat()}") for d in find_dates(part, default_year)]
+        if not found and len(parts) > 1:
+            found = [SubQuery(part, {}, "part")]
+        subs += [sub for sub in found if sub not in subs]
     return subs[:max_subqueries]
 
 

@@ -5,6 +5,10 @@ an FTS5 index) are merged by reciprocal rank fusion — each passage scores Σ 1
 over the rankings it appears in — which needs no score calibration between the two. The
 passage's `score` stays its cosine similarity to the question (computed for keyword-only hits
 too), because the answer engine's abstention thresholds are calibrated on that scale.
+
+With query analysis on, each part of a multi-part question (and each outlet/date it names)
+adds its own dense + keyword rankings to the fusion (see query_analysis.plan); a final
+per-article score discount lets the other articles such a question needs reach the top ranks.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from dataclasses import dataclass, replace
 from vectorstore.chroma_store import ChromaStore
 from vectorstore.embeddings import Embedder
 from vectorstore.lexical import LexicalIndex
-from vectorstore.query_analysis import plan
+from vectorstore.query_analysis import plan, strip_facets
 from vectorstore.records import Passage
 
 
@@ -25,11 +29,13 @@ class Retriever:
     store: ChromaStore
     embedder: Embedder
     lexical: LexicalIndex | None = None
-    rrf_k: int = 20
+    rrf_k: int = 5
     pool: int = 30
     analyze_queries: bool = True
     sub_pool: int = 10
+    max_subqueries: int = 6
     per_article: int = 0
+    article_discount: float = 0.7
     keyword_weight: float = 1.5
     title_weight: float = 0.5
 
@@ -39,42 +45,71 @@ class Retriever:
             return self.store.search(vector, k=k, scope=scope, where=where)
         pool = max(self.pool, k)
         self.lexical.sync(self.store)
-        rankings = self._hybrid(query, vector, pool, scope, where)
-        if rankings is None:  # a filter the keyword index cannot apply: dense only
+        outlets, year = self.lexical.facets(scope)
+        main = self._hybrid(query, vector, pool, scope, where, outlets)
+        if main is None:  # a filter the keyword index cannot apply: dense only
             return self.store.search(vector, k=k, scope=scope, where=where)
+        known = {p.chunk_id: p for p in main[0]}  # passages scored against the whole question
+        rankings = self._weigh(main)
         if self.analyze_queries:
-            outlets, year = self.lexical.facets(scope)
-            for sub in plan(query, outlets, default_year=year):
-                combined = {"$and": [where, sub.where]} if where else sub.where
-                sub_vector = vector if sub.text == query else self.embedder.embed_query(sub.text)
-                rankings += self._hybrid(sub.text, sub_vector, self.sub_pool, scope, combined) or []
-        return self._fuse(rankings, vector, k)
+            for sub in plan(query, outlets, default_year=year, max_subqueries=self.max_subqueries):
+                combined = {"$and": [where, sub.where]} if where and sub.where else (sub.where or where)
+                whole = sub.text == query
+                found = self._hybrid(
+                    sub.text, vector if whole else self.embedder.embed_query(sub.text), self.sub_pool, scope, combined, outlets)
+                if found is None:
+                    continue
+                if whole:
+                    known.update((p.chunk_id, p) for p in found[0])
+                rankings += self._weigh(found)
+        return self._fuse(rankings, known, vector, k)
 
-    def _hybrid(self, query: str, vector, pool: int, scope: str | None, where: dict | None) -> list | None:
-        keyword = self.lexical.search(query, k=pool, scope=scope, where=where, title_weight=self.title_weight)
+    def _hybrid(self, query: str, vector, pool: int, scope: str | None, where: dict | None, outlets: list[str]) -> list | None:
+        """[dense passages, keyword chunk ids] of one search; None if the keyword index cannot apply `where`.
+        The keyword query leaves out outlet names and dates (`strip_facets`); the dense one keeps
+        the whole text, where they are context rather than terms that must match."""
+        keyword = self.lexical.search(strip_facets(query, outlets), k=pool, scope=scope, where=where, title_weight=self.title_weight)
         if keyword is None:
             return None
         return [self.store.search(vector, k=pool, scope=scope, where=where), keyword]
 
-    def _fuse(self, rankings: list[list[Passage] | list[str]], vector, k: int) -> list[Passage]:
-        """Weighted RRF: dense rankings (lists of Passages) count 1, keyword rankings (lists of
-        chunk ids) count `keyword_weight`, so neither ranker's noise can dominate by itself."""
+    def _weigh(self, found: list) -> list[tuple[list[str], float]]:
+        """Chunk-id rankings with their fusion weight: dense 1, keyword `keyword_weight`."""
+        dense, keyword = found
+        return [([p.chunk_id for p in dense], 1.0), (keyword, self.keyword_weight)]
+
+    def _fuse(self, rankings: list[tuple[list[str], float]], known: dict[str, Passage], vector, k: int) -> list[Passage]:
+        """Weighted RRF over all rankings, so neither ranker's noise can dominate by itself.
+
+        `known` holds passages already scored against the whole question; the others (keyword
+        hits, a part's dense hits, which were scored against the part) are fetched and scored
+        against the question here, so `score` means the same for every passage returned."""
         scores: dict[str, float] = {}
-        known: dict[str, Passage] = {}
-        for ranking in rankings:
-            for rank, item in enumerate(ranking):
-                chunk_id = item.chunk_id if isinstance(item, Passage) else item
-                if isinstance(item, Passage):
-                    known[chunk_id] = item
-                weight = 1.0 if isinstance(item, Passage) else self.keyword_weight
+        for ids, weight in rankings:
+            for rank, chunk_id in enumerate(ids):
                 scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (self.rrf_k + rank + 1)
         order = sorted(scores, key=scores.get, reverse=True)[: 2 * k + 10]  # slack for removed articles
         missing = [c for c in order if c not in known]
         for passage in self.store.get_passages(missing, query_embedding=vector):
             known[passage.chunk_id] = passage
+        if self.article_discount < 1.0:
+            order = _discount(order, scores, lambda c: known[c].document_id if c in known else c, self.article_discount)
         fused = [replace(known[c], extra={**known[c].extra, "fusion": round(scores[c], 5)}) for c in order if c in known]
         return _spread(fused, self.per_article)[:k]
 
+
+def _discount(order: list[str], scores: dict[str, float], document_of, factor: float) -> list[str]:
+    """Diversify across articles by score: an article's n-th passage (n = 0, 1, …) keeps
+    factor**n of its fused score (`scores` is updated), then the list is re-sorted. A second
+    passage of one article still beats another article's weak hit, but not one nearly as
+    strong: a small store's few relevant articles keep their passages, while in a big store
+    the other articles a multi-part question needs get into the top ranks."""
+    seen: dict[str, int] = {}
+    for chunk_id in order:  # best first, so the article's best passage keeps its full score
+        document = document_of(chunk_id)
+        scores[chunk_id] *= factor ** seen.get(document, 0)
+        seen[document] = seen.get(document, 0) + 1
+    return sorted(order, key=scores.get, reverse=True)
 
 
 def _spread(passages: list[Passage], per_article: int) -> list[Passage]:
