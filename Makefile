@@ -29,7 +29,8 @@ demo: install
 	CITEBOT_HOME="$(DEMO_HOME)" $(BIN)/citebot ingest examples/corpus
 	@echo
 	@echo '$$ citebot ask "$(QUESTION)"'
-	@CITEBOT_HOME="$(DEMO_HOME)" $(BIN)/citebot ask "$(QUESTION)"
+	@# no warm daemon left behind by a set-up command (an ask typed at a terminal would start one)
+	@CITEBOT_HOME="$(DEMO_HOME)" CITEBOT_DAEMON_AUTOSTART=false $(BIN)/citebot ask "$(QUESTION)"
 
 test: install
 	$(BIN)/python -m pytest
