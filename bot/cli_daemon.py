@@ -29,7 +29,7 @@ def daemon_command() -> None:
     It holds the store and the embedding model open for this home and these settings; `citebot ask`
     uses it when one runs (same answers, byte for byte) and answers by itself otherwise.
     It exits after `daemon_idle_s` seconds without a question (default 900).
-    Set CITEBOT_DAEMON_AUTOSTART=1 to have `ask` start one when there is none.
+    An `ask` typed at a terminal starts one when there is none (CITEBOT_DAEMON_AUTOSTART=1: always, =0: never).
     """
 
 
