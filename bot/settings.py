@@ -133,7 +133,7 @@ class Settings(BaseSettings):
         default=30, ge=1, le=200, description="Candidates taken from each ranker (dense, keyword) before fusion."
     )
     keyword_weight: float = Field(
-        default=1.5, ge=0.0, le=10.0,
+        default=2.0, ge=0.0, le=10.0,
         description="Weight of the BM25 keyword ranking in the rank fusion, relative to the dense ranking (1.0).",
     )
     title_weight: float = Field(

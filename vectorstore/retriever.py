@@ -36,7 +36,7 @@ class Retriever:
     max_subqueries: int = 6
     per_article: int = 0
     article_discount: float = 0.7
-    keyword_weight: float = 1.5
+    keyword_weight: float = 2.0
     title_weight: float = 0.5
 
     def search(self, query: str, *, k: int = 8, scope: str | None = None, where: dict | None = None) -> list[Passage]:
