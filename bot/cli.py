@@ -47,9 +47,9 @@ class CitebotGroup(click.Group):
 def _log_unexpected(err: Exception) -> str:
     import traceback
 
-    from bot.settings import _home_from_env
+    from bot.paths import home_from_env
 
-    path = _home_from_env() / "logs" / "errors.log"
+    path = home_from_env() / "logs" / "errors.log"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as fh:

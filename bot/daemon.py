@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import BotError
+from bot.paths import config_file_path, home_from_env
 
 PROTOCOL = 1
 MAX_REQUEST_BYTES = 64 * 1024  # a question is at most 2000 characters; anything near this is not a request
@@ -65,13 +66,8 @@ class DaemonPaths:
 
 
 def nominal_home(env: dict[str, str] | None = None) -> Path:
-    """The home `Settings` will use (same rule as `bot.settings._home_from_env`, without pydantic)."""
-    raw = (os.environ if env is None else env).get("CITEBOT_HOME")
-    if not raw:
-        from platformdirs import user_data_dir
-
-        raw = user_data_dir("citebot", appauthor=False)
-    return Path(os.path.abspath(Path(raw).expanduser()))
+    """The home `Settings` will use, as an absolute path (the rule itself is `bot.paths.home_from_env`)."""
+    return Path(os.path.abspath(home_from_env(env)))
 
 
 def _runtime_bases(env: dict[str, str] | None = None) -> list[Path]:
@@ -173,8 +169,7 @@ def settings_fingerprint(env: dict[str, str] | None = None) -> str:
         (k, v) for k, v in env.items()
         if (k.upper().startswith("CITEBOT_") and k.upper() not in _NOT_IN_FINGERPRINT) or k.upper() in _DEFAULT_INPUTS
     )
-    explicit = env.get("CITEBOT_CONFIG")
-    config = Path(explicit).expanduser() if explicit else nominal_home(env) / "config.toml"
+    config = config_file_path(env)
     try:
         config_hash = hashlib.sha256(config.read_bytes()).hexdigest()
     except OSError:

@@ -8,29 +8,14 @@ a working local bot.
 from __future__ import annotations
 
 import getpass
-import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
+from bot.paths import config_file_path, home_from_env
 from vectorstore.embeddings import DEFAULT_MODEL
-
-
-def default_home() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("citebot", appauthor=False))
-
-
-def _home_from_env() -> Path:
-    return Path(os.environ.get("CITEBOT_HOME") or default_home()).expanduser()
-
-
-def config_file_path() -> Path:
-    explicit = os.environ.get("CITEBOT_CONFIG")
-    return Path(explicit).expanduser() if explicit else _home_from_env() / "config.toml"
 
 
 def _current_user() -> str:
@@ -45,7 +30,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CITEBOT_", extra="ignore", validate_default=True)
 
-    home: Path = Field(default_factory=_home_from_env, description="Data directory: store, config file and model cache.")
+    home: Path = Field(default_factory=home_from_env, description="Data directory: store, config file and model cache.")
     chroma_url: str | None = Field(
         default=None,
         description="URL of a Chroma server (`chroma run`) to share one store between processes; empty = embedded store in `home`.",
