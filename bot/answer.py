@@ -15,7 +15,7 @@ import numpy as np
 from bot.attribution import Attribution, attribute
 from ingest.text import decode_spans, sentence_spans
 from vectorstore.embeddings import Embedder
-from vectorstore.lexical import query_terms
+from vectorstore.lexical import query_terms, words
 from vectorstore.records import Passage
 
 # Contract strings: tests, scripts and the Discord adapter rely on these exact phrases.
@@ -39,7 +39,6 @@ RANK_PENALTY = 0.05
 # ones left out were almost never picked.
 EMBEDDED_CANDIDATES = 16
 FULL_KEYWORD_TERMS = 8
-_TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -159,17 +158,17 @@ def _keyword_scores(query: str, candidates: list[_Candidate]) -> None:
     questions lean on meaning, long ones (named people, outlets, dates) on their words as well.
     """
     terms = query_terms(query)
-    words = [set(_TOKEN.findall(c.text.lower())) for c in candidates]
-    n = len(words)
+    vocabularies = [set(words(c.text)) for c in candidates]
+    n = len(vocabularies)
     weights = {}
     for term in terms:
-        df = sum(term in w for w in words)
+        df = sum(term in v for v in vocabularies)
         if df:
             weights[term] = float(np.log((n + 1) / (df + 0.5)))
     total = sum(weights.values())
     scale = min(1.0, len(terms) / FULL_KEYWORD_TERMS)
-    for candidate, w in zip(candidates, words):
-        share = sum(v for t, v in weights.items() if t in w) / total if total else 0.0
+    for candidate, vocabulary in zip(candidates, vocabularies):
+        share = sum(w for t, w in weights.items() if t in vocabulary) / total if total else 0.0
         candidate.keywords = scale * (share - RANK_PENALTY * candidate.rank)
 
 

@@ -174,7 +174,7 @@ def ask(ctx: click.Context, question: str, k: int | None, since: str | None, unt
     if _llm_mode(ctx, llm):
         from bot.llm.terminal import stream_to_terminal, synthesis_json
 
-        options = dict(k=k, scope=scope, since=_date_option(since), until=_date_option(until))
+        options = dict(k=k, scope=scope, since=since_date, until=until_date)
         if as_json:
             _emit_json(synthesis_json(_library(ctx).ask_llm(question, **options)))
         else:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import operator
 import re
 import sqlite3
 import threading
@@ -37,9 +38,14 @@ STOPWORDS = frozenset(
 )
 
 
+def words(text: str) -> list[str]:
+    """The lower-cased words of `text`, as keyword search and answer scoring both see them."""
+    return _WORD.findall(text.lower())
+
+
 def query_terms(text: str, limit: int = 40) -> list[str]:
     """Content words of a question, lower-cased, in order, without duplicates."""
-    terms = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    terms = [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
     return list(dict.fromkeys(terms))[:limit]
 
 
@@ -279,10 +285,7 @@ _INSERT_PAGE = 2000  # rows inserted into the index per statement while syncing
 _TARGETED_SYNC_DOCS = 500  # up to this many changed documents, a sync reads only their chunks
 DEEP_RANKING = 400  # rows kept of an unfiltered ranking, for filtered searches of the same words
 _OPS = {"$gte": ">=", "$lte": "<=", "$gt": ">", "$lt": "<", "$eq": "=", "$ne": "!="}
-_COMPARE = {
-    "$gte": lambda a, b: a >= b, "$lte": lambda a, b: a <= b, "$gt": lambda a, b: a > b,
-    "$lt": lambda a, b: a < b, "$eq": lambda a, b: a == b, "$ne": lambda a, b: a != b,
-}
+_COMPARE = {"$gte": operator.ge, "$lte": operator.le, "$gt": operator.gt, "$lt": operator.lt, "$eq": operator.eq, "$ne": operator.ne}
 _ROW_INDEX = {"outlet": 1, "published_ord": 2, "document_id": 3}  # columns of a deep ranking row
 _FILTERABLE = {"published_ord", "outlet", "document_id"}
 
