@@ -17,6 +17,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from vectorstore.lexical import words
+
 _MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), 1)}
 _MONTH_ABBR = {m[:3]: i for m, i in _MONTHS.items()}
@@ -126,7 +128,7 @@ def split_parts(question: str) -> list[str]:
 
 
 def _long_words(text: str) -> int:
-    return sum(1 for w in re.findall(r"\w+", text) if len(w) > 3)
+    return sum(1 for w in words(text) if len(w) > 3)
 
 
 def strip_facets(text: str, outlets: list[str]) -> str:
