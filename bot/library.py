@@ -27,7 +27,7 @@ from ingest.errors import IngestError
 from ingest.text import encode_spans, sentence_spans
 from vectorstore.chroma_store import ChromaStore, StoreConfig  # no chromadb import until a store is opened
 from vectorstore.embeddings import Embedder, OnnxEmbedder, SentenceTransformerEmbedder
-from vectorstore.lexical import LexicalIndex
+from vectorstore.lexical import LexicalIndex, retire_fts5_index
 from vectorstore.query_analysis import unknown_sources
 from vectorstore.records import AuditEntry, ChunkRecord, DocumentRecord, Passage, TrustEntry
 
@@ -110,11 +110,14 @@ class Citebot:
     @cached_property
     def retriever(self) -> Retriever:
         s = self.settings
-        lexical = LexicalIndex(s.home / "lexical" / "chunks.sqlite") if s.hybrid_search else None
+        lexical = None
+        if s.hybrid_search:
+            retire_fts5_index(s.home / "lexical")
+            lexical = LexicalIndex(s.home / "lexical" / "keywords.sqlite")
         return Retriever(
             self.store, self.embedder, lexical=lexical, rrf_k=s.rrf_k, pool=s.retrieval_pool,
             analyze_queries=s.analyze_queries, per_article=s.max_passages_per_article, article_discount=s.article_discount,
-            keyword_weight=s.keyword_weight, title_weight=s.title_weight,
+            keyword_weight=s.keyword_weight,
         )
 
     def _scope(self, scope: str | None) -> str:

@@ -86,7 +86,7 @@ class Settings(BaseSettings):
     # -- retrieval quality (measured with `citebot eval`, see README "Evaluation") --
     hybrid_search: bool = Field(
         default=True,
-        description="Fuse BM25 keyword search (a local SQLite FTS5 index synced from the store) with dense search by reciprocal rank fusion.",
+        description="Fuse BM25 keyword search (a local tantivy index synced from the store) with dense search by reciprocal rank fusion.",
     )
     embed_article_context: bool = Field(
         default=False,
@@ -120,10 +120,6 @@ class Settings(BaseSettings):
     keyword_weight: float = Field(
         default=2.0, ge=0.0, le=10.0,
         description="Weight of the BM25 keyword ranking in the rank fusion, relative to the dense ranking (1.0).",
-    )
-    title_weight: float = Field(
-        default=0.5, ge=0.0, le=10.0,
-        description="BM25 weight of words in the article title, relative to the chunk text (1.0).",
     )
 
     # -- speed (issue 6) --

@@ -1,7 +1,7 @@
 """Question → passages: dense search, optionally fused with BM25 keyword search.
 
 Hybrid retrieval: the dense ranking (embedding similarity) and the keyword ranking (BM25 over
-an FTS5 index) are merged by reciprocal rank fusion — each passage scores Σ 1/(rrf_k + rank)
+a tantivy index) are merged by reciprocal rank fusion — each passage scores Σ 1/(rrf_k + rank)
 over the rankings it appears in — which needs no score calibration between the two. The
 passage's `score` stays its cosine similarity to the question (computed for keyword-only hits
 too), because the answer engine's abstention thresholds are calibrated on that scale.
@@ -37,26 +37,29 @@ class Retriever:
     per_article: int = 0
     article_discount: float = 0.7
     keyword_weight: float = 2.0
-    title_weight: float = 0.5
+    exact_limit: int = 500
 
     def search(self, query: str, *, k: int = 8, scope: str | None = None, where: dict | None = None) -> list[Passage]:
-        vector = self.embedder.embed_query(query)
         if self.lexical is None:
-            return self.store.search(vector, k=k, scope=scope, where=where)
+            return self.store.search(self.embedder.embed_query(query), k=k, scope=scope, where=where)
         pool = max(self.pool, k)
         self.lexical.sync(self.store)
         outlets, year = self.lexical.facets(scope)
+        subs = plan(query, outlets, default_year=year, max_subqueries=self.max_subqueries) if self.analyze_queries else []
+        texts = list(dict.fromkeys([query, *(s.text for s in subs)]))
+        vectors = dict(zip(texts, self.embedder.embed_documents(texts)))  # one model call for the question and its parts
+        vector = vectors[query]
         main = self._hybrid(query, vector, pool, scope, where, outlets)
         if main is None:  # a filter the keyword index cannot apply: dense only
             return self.store.search(vector, k=k, scope=scope, where=where)
         known = {p.chunk_id: p for p in main[0]}  # passages scored against the whole question
         rankings = self._weigh(main)
-        if self.analyze_queries:
-            for sub in plan(query, outlets, default_year=year, max_subqueries=self.max_subqueries):
+        if subs:
+            for sub in subs:
                 combined = {"$and": [where, sub.where]} if where and sub.where else (sub.where or where)
                 whole = sub.text == query
                 found = self._hybrid(
-                    sub.text, vector if whole else self.embedder.embed_query(sub.text), self.sub_pool, scope, combined, outlets)
+                    sub.text, vector if whole else vectors[sub.text], self.sub_pool, scope, combined, outlets)
                 if found is None:
                     continue
                 if whole:
@@ -68,10 +71,20 @@ class Retriever:
         """[dense passages, keyword chunk ids] of one search; None if the keyword index cannot apply `where`.
         The keyword query leaves out outlet names and dates (`strip_facets`); the dense one keeps
         the whole text, where they are context rather than terms that must match."""
-        keyword = self.lexical.search(strip_facets(query, outlets), k=pool, scope=scope, where=where, title_weight=self.title_weight)
+        keyword = self.lexical.search(strip_facets(query, outlets), k=pool, scope=scope, where=where)
         if keyword is None:
             return None
-        return [self.store.search(vector, k=pool, scope=scope, where=where), keyword]
+        return [self._dense(vector, pool, scope, where), keyword]
+
+    def _dense(self, vector, pool: int, scope: str | None, where: dict | None):
+        """Dense hits: a filter that leaves at most `exact_limit` chunks (an outlet, a few days)
+        is answered exactly over those chunks, listed by the keyword index; anything broader by
+        Chroma's filtered HNSW search, whose cost is mostly collecting the filter's ids."""
+        if where:
+            ids = self.lexical.chunk_ids(scope=scope, where=where, limit=self.exact_limit)
+            if ids is not None:
+                return self.store.nearest_among(ids, vector, k=pool)
+        return self.store.search(vector, k=pool, scope=scope, where=where)
 
     def _weigh(self, found: list) -> list[tuple[list[str], float]]:
         """Chunk-id rankings with their fusion weight: dense 1, keyword `keyword_weight`."""
