@@ -49,7 +49,8 @@ STOPWORDS = frozenset(
 )
 ENGINE = "tantivy-1"  # bump when the schema changes: bookkeeping of another engine or layout is rebuilt
 _ANALYZER = "citebot_en"
-_INSERT_PAGE = 2000  # chunks read from the store per page while syncing
+_READ_PAGE = 1000  # chunks read from the store per request while syncing: Chroma's peak memory grows with it
+_INSERT_PAGE = 2000  # facet rows written per statement while syncing
 _TARGETED_SYNC_DOCS = 500  # up to this many changed documents, a sync reads only their chunks
 _WRITER_HEAP = 64_000_000  # bytes tantivy buffers before flushing a segment
 
@@ -209,7 +210,7 @@ class LexicalIndex:
             only = {d for _, d in missing} if len(missing) <= _TARGETED_SYNC_DOCS else None
             facets = []
             if missing:
-                for chunk_id, text, meta in store.iter_chunks(batch=_INSERT_PAGE, document_ids=only):
+                for chunk_id, text, meta in store.iter_chunks(batch=_READ_PAGE, document_ids=only):
                     key = (meta["scope"], meta["document_id"])
                     if missing.get(key) != meta.get("content_hash"):
                         continue
