@@ -25,7 +25,7 @@ from ingest.chunking import chunk_document, embedding_text
 from ingest.document import SourceDocument, document_id_for
 from ingest.errors import IngestError
 from ingest.text import encode_spans, sentence_spans
-from vectorstore.chroma_store import ChromaStore, StoreConfig  # no chromadb import until a store is opened
+from vectorstore.chroma_store import ChromaStore, StoreConfig, all_of  # no chromadb import until a store is opened
 from vectorstore.embeddings import Embedder, OnnxEmbedder, SentenceTransformerEmbedder
 from vectorstore.lexical import LexicalIndex, retire_fts5_index
 from vectorstore.query_analysis import unknown_sources
@@ -457,11 +457,7 @@ class Citebot:
 
 
 def _date_filter(since: dt.date | None, until: dt.date | None) -> dict | None:
-    clauses = []
-    if since:
-        clauses.append({"published_ord": {"$gte": since.toordinal()}})
-    if until:
-        clauses.append({"published_ord": {"$lte": until.toordinal()}})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+    return all_of([
+        {"published_ord": {"$gte": since.toordinal()}} if since else None,
+        {"published_ord": {"$lte": until.toordinal()}} if until else None,
+    ])

@@ -19,7 +19,7 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vectorstore.errors import StoreError, StoreUnavailable
@@ -76,6 +76,20 @@ def _test_pause(point: str) -> None:
     if os.environ.get(TEST_PAUSE_ENV) == point:
         print(f"citebot-test: paused at {point}", file=sys.stderr, flush=True)
         time.sleep(3600)
+
+
+def _similarities(vectors, query):
+    """Cosine similarity of each stored vector to the query (both are unit length: a dot product)."""
+    import numpy as np  # lazy: the cold CLI path does not need numpy before a search
+
+    matrix = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
+    return matrix @ np.asarray(query, dtype=np.float32)
+
+
+def all_of(clauses: Iterable[dict | None]) -> dict | None:
+    """One Chroma `where` requiring every given clause (None clauses are skipped; None if none is left)."""
+    present = [c for c in clauses if c]
+    return present[0] if len(present) == 1 else ({"$and": present} if present else None)
 
 
 def _is_chroma_error(err: Exception) -> bool:
@@ -418,8 +432,7 @@ class ChromaStore:
         # on the results instead (chunks of other scopes can then only be orphans, which the
         # live-version check drops anyway).
         scope_in_query = scope is not None and not self._only_scope(scope)
-        clauses = [c for c in ([{"scope": scope}] if scope_in_query else []) + ([where] if where else [])]
-        filt = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
+        filt = all_of([{"scope": scope} if scope_in_query else None, where])
         # No count() first: it cost as much as the search itself, and Chroma returns fewer hits
         # (or none) by itself when the collection is smaller than n_results.
         got = self._query(
@@ -449,9 +462,11 @@ class ChromaStore:
         got = self._call(self._chunks.get, ids=list(chunk_ids), include=["embeddings"])
         if not got["ids"]:
             return []
-        scores = np.asarray(got["embeddings"], dtype=np.float32) @ np.asarray(embedding, dtype=np.float32)
+        scores = _similarities(got["embeddings"], embedding)
         best = np.argsort(-scores, kind="stable")[: k * 2 + 4]  # slack for chunks of removed versions
-        return self.get_passages([got["ids"][i] for i in best], query_embedding=embedding)[:k]
+        score_of = {got["ids"][i]: float(scores[i]) for i in best}
+        found = self.get_passages(list(score_of))  # text and citation data; the vectors are scored already
+        return [replace(p, score=score_of[p.chunk_id]) for p in found][:k]
 
     def _only_scope(self, scope: str) -> bool:
         """Is `scope` the one scope of every registered document? Known cheaply only for an
@@ -474,10 +489,7 @@ class ChromaStore:
         got = self._call(self._chunks.get, ids=list(chunk_ids), include=include)
         live = self._live_hashes({(m["scope"], m["document_id"]) for m in got["metadatas"]})
         if query_embedding is not None:
-            import numpy as np  # lazy: the cold CLI path does not need numpy before a search
-
-            vectors = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1)
-            scores = (vectors @ np.asarray(query_embedding, dtype=np.float32)).tolist()
+            scores = _similarities(got["embeddings"], query_embedding).tolist()
         else:
             scores = [0.0] * len(got["ids"])
         by_id = {
@@ -492,10 +504,10 @@ class ChromaStore:
     ) -> Iterator[tuple[str, str, dict]]:
         """Every stored chunk (id, text, metadata) — of `document_ids` only, if given — for
         rebuilding side indexes and exports."""
-        clauses = [{"scope": scope}] if scope is not None else []
-        if document_ids is not None:
-            clauses.append({"document_id": {"$in": sorted(set(document_ids))}})
-        where = clauses[0] if len(clauses) == 1 else {"$and": clauses} if clauses else None
+        where = all_of([
+            {"scope": scope} if scope is not None else None,
+            {"document_id": {"$in": sorted(set(document_ids))}} if document_ids is not None else None,
+        ])
         offset = 0
         while True:
             got = self._call(self._chunks.get, where=where, include=["metadatas", "documents"], limit=batch, offset=offset)

@@ -47,10 +47,9 @@ STOPWORDS = frozenset(
     "also any before between both during each few further here just once only other out over own same "
     "through under until up according article articles report reported reports published news".split()
 )
-ENGINE = "tantivy-1"  # bump when the schema changes: bookkeeping of another engine or layout is rebuilt
+ENGINE = "tantivy-2"  # bump when the schema changes: bookkeeping of another engine or layout is rebuilt
 _ANALYZER = "citebot_en"
 _READ_PAGE = 1000  # chunks read from the store per request while syncing: Chroma's peak memory grows with it
-_INSERT_PAGE = 2000  # facet rows written per statement while syncing
 _TARGETED_SYNC_DOCS = 500  # up to this many changed documents, a sync reads only their chunks
 _WRITER_HEAP = 64_000_000  # bytes tantivy buffers before flushing a segment
 
@@ -83,15 +82,20 @@ def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("text", stored=False, tokenizer_name=_ANALYZER, index_option="freq")
     builder.add_text_field("chunk_id", stored=True, tokenizer_name="raw", index_option="basic")
-    builder.add_text_field("doc_key", stored=False, tokenizer_name="raw", index_option="basic")
     for field in ("scope", "document_id", "outlet"):
         builder.add_text_field(field, stored=False, tokenizer_name="raw", index_option="basic")
     builder.add_integer_field("published_ord", stored=False, indexed=True, fast=True)
     return builder.build()
 
 
-def _doc_key(scope: str, document_id: str) -> str:
-    return f"{scope}\x1f{document_id}"
+# The bookkeeping: which document versions the postings hold, with what each adds to the facets.
+_TABLES = (
+    """CREATE TABLE IF NOT EXISTS docs (
+        scope TEXT, document_id TEXT, content_hash TEXT, outlet TEXT, published_ord INTEGER, chunks INTEGER,
+        PRIMARY KEY (scope, document_id)
+    )""",
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+)
 
 
 class LexicalIndex:
@@ -113,18 +117,6 @@ class LexicalIndex:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=60, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(
-                """
-                CREATE TABLE IF NOT EXISTS docs (
-                    scope TEXT, document_id TEXT, content_hash TEXT, PRIMARY KEY (scope, document_id)
-                );
-                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-                CREATE TABLE IF NOT EXISTS chunk_meta (
-                    rid INTEGER PRIMARY KEY, scope TEXT, document_id TEXT, outlet TEXT, published_ord INTEGER
-                );
-                CREATE INDEX IF NOT EXISTS chunk_meta_document ON chunk_meta (scope, document_id);
-                """
-            )
             self._open_postings()
         except (sqlite3.Error, OSError, ValueError) as err:
             raise StoreError(f"cannot open the keyword index at {path} ({err}); delete it to rebuild") from None
@@ -134,6 +126,8 @@ class LexicalIndex:
         so a deleted directory, or one from another engine version, is rebuilt from the store."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
+            for statement in _TABLES:
+                self._db.execute(statement)
             index = None
             if self.postings_dir.is_dir() and tantivy.Index.exists(str(self.postings_dir)) and self._meta("engine") == ENGINE:
                 try:
@@ -143,9 +137,10 @@ class LexicalIndex:
             if index is None:
                 shutil.rmtree(self.postings_dir, ignore_errors=True)
                 self.postings_dir.mkdir(parents=True)
-                self._db.execute("DELETE FROM docs")
-                self._db.execute("DELETE FROM chunk_meta")
-                self._db.execute("DELETE FROM meta")
+                for table in ("docs", "meta", "chunk_meta"):  # chunk_meta: tantivy-1's per-chunk facets
+                    self._db.execute(f"DROP TABLE IF EXISTS {table}")
+                for statement in _TABLES:
+                    self._db.execute(statement)
                 self._db.execute("INSERT INTO meta VALUES ('engine', ?)", (ENGINE,))
                 index = tantivy.Index(self._schema, path=str(self.postings_dir), reuse=True)
             self._index = index
@@ -182,11 +177,12 @@ class LexicalIndex:
                 held = {(s, d): h for s, d, h in self._db.execute("SELECT scope, document_id, content_hash FROM docs")}
                 stale = [key for key, h in held.items() if versions.get(key) != h]
                 missing = {key: h for key, h in versions.items() if held.get(key) != h}
-                for scope, document_id in stale:
-                    self._db.execute("DELETE FROM chunk_meta WHERE scope = ? AND document_id = ?", (scope, document_id))
-                    self._db.execute("DELETE FROM docs WHERE scope = ? AND document_id = ?", (scope, document_id))
-                self._write_postings(store, stale, missing)  # committed in tantivy before the bookkeeping
-                self._db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?)", [(s, d, h) for (s, d), h in missing.items()])
+                self._db.executemany("DELETE FROM docs WHERE scope = ? AND document_id = ?", stale)
+                facets = self._write_postings(store, stale, missing)  # committed in tantivy before the bookkeeping
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?)",
+                    [(s, d, h, *facets.get((s, d), ("", 0, 0))) for (s, d), h in missing.items()],
+                )
                 self._db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (wanted,))
                 self._db.execute("COMMIT")
                 self._synced = wanted
@@ -198,17 +194,23 @@ class LexicalIndex:
                     raise StoreError(f"keyword index update failed ({err}); delete {self.path} to rebuild it") from None
                 raise
 
-    def _write_postings(self, store, stale: list[tuple[str, str]], missing: dict[tuple[str, str], str]) -> None:
-        """Delete every changed document by key, add the current chunks of the missing ones, commit.
+    def _write_postings(
+        self, store, stale: list[tuple[str, str]], missing: dict[tuple[str, str], str]
+    ) -> dict[tuple[str, str], tuple[str, int, int]]:
+        """Delete every changed document, add the current chunks of the missing ones, commit; return
+        each added document's (outlet, published_ord, chunk count) for the facets.
         Chunks are read a page at a time: holding a 100k-chunk store at once cost the first asker
         after a large ingest ~370 MB more peak memory."""
         writer = self._index.writer(heap_size=_WRITER_HEAP, num_threads=1)
         try:
             for scope, document_id in {*stale, *missing}:
-                writer.delete_documents_by_term("doc_key", _doc_key(scope, document_id))
+                writer.delete_documents_by_query(tantivy.Query.boolean_query([
+                    (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, "scope", scope)),
+                    (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, "document_id", document_id)),
+                ]))
             # a few new documents (another process ingested them): read just theirs, not the whole store
             only = {d for _, d in missing} if len(missing) <= _TARGETED_SYNC_DOCS else None
-            facets = []
+            facets: dict[tuple[str, str], tuple[str, int, int]] = {}
             if missing:
                 for chunk_id, text, meta in store.iter_chunks(batch=_READ_PAGE, document_ids=only):
                     key = (meta["scope"], meta["document_id"])
@@ -218,32 +220,27 @@ class LexicalIndex:
                     # the title is indexed as part of the text, one field (as FTS5's bm25 over weighted
                     # columns did): on dev that beat a separate title field at any boost (MRR .689 vs ≤ .680)
                     writer.add_document(tantivy.Document(
-                        text=f"{meta.get('title', '')}\n{text}", chunk_id=chunk_id, doc_key=_doc_key(*key),
+                        text=f"{meta.get('title', '')}\n{text}", chunk_id=chunk_id,
                         scope=key[0], document_id=key[1], outlet=outlet, published_ord=published,
                     ))
-                    facets.append((key[0], key[1], outlet, published))
-                    if len(facets) >= _INSERT_PAGE:
-                        self._add_facets(facets)
-                        facets.clear()
-            self._add_facets(facets)
+                    facets[key] = (outlet, published, facets.get(key, ("", 0, 0))[2] + 1)
             writer.commit()
+            return facets
         except BaseException:
             writer.rollback()
             raise
         finally:
             writer.wait_merging_threads()  # finishes merges and releases tantivy's writer lock
 
-    def _add_facets(self, rows: list[tuple]) -> None:
-        self._db.executemany("INSERT INTO chunk_meta (scope, document_id, outlet, published_ord) VALUES (?, ?, ?, ?)", rows)
-
     def facets(self, scope: str | None = None) -> tuple[list[str], int | None]:
         """The outlets in the index and the most common publication year (for query analysis)."""
         key = (self._meta("fingerprint"), scope)
         if self._facets_key != key:
-            where, args = ("WHERE scope = ?", [scope]) if scope is not None else ("", [])
+            where, args = ("AND scope = ?", [scope]) if scope is not None else ("", [])
             with self._lock:
-                rows = self._db.execute(
-                    f"SELECT outlet, published_ord, count(*) FROM chunk_meta {where} GROUP BY outlet, published_ord", args
+                rows = self._db.execute(  # years weigh by chunks, as the passages a question meets do
+                    f"SELECT outlet, published_ord, sum(chunks) FROM docs WHERE chunks > 0 {where} GROUP BY outlet, published_ord",
+                    args,
                 ).fetchall()
             outlets = sorted({o for o, _, _ in rows if o})
             years: dict[int, int] = {}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from vectorstore.chroma_store import ChromaStore
+from vectorstore.chroma_store import ChromaStore, all_of
 from vectorstore.embeddings import Embedder
 from vectorstore.lexical import LexicalIndex
 from vectorstore.query_analysis import plan, strip_facets
@@ -54,17 +54,14 @@ class Retriever:
             return self.store.search(vector, k=k, scope=scope, where=where)
         known = {p.chunk_id: p for p in main[0]}  # passages scored against the whole question
         rankings = self._weigh(main)
-        if subs:
-            for sub in subs:
-                combined = {"$and": [where, sub.where]} if where and sub.where else (sub.where or where)
-                whole = sub.text == query
-                found = self._hybrid(
-                    sub.text, vector if whole else vectors[sub.text], self.sub_pool, scope, combined, outlets)
-                if found is None:
-                    continue
-                if whole:
-                    known.update((p.chunk_id, p) for p in found[0])
-                rankings += self._weigh(found)
+        for sub in subs:
+            whole = sub.text == query
+            found = self._hybrid(sub.text, vectors[sub.text], self.sub_pool, scope, all_of([where, sub.where]), outlets)
+            if found is None:
+                continue
+            if whole:
+                known.update((p.chunk_id, p) for p in found[0])
+            rankings += self._weigh(found)
         return self._fuse(rankings, known, vector, k)
 
     def _hybrid(self, query: str, vector, pool: int, scope: str | None, where: dict | None, outlets: list[str]) -> list | None:
