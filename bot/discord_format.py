@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.answer import Answer, Citation, SourceRef
+from bot.provenance import freshness_line, source_ref_tier
 from bot.render import citation_label
 
 # Discord's documented limits (https://discord.com/developers/docs/resources/message).
@@ -81,11 +82,14 @@ def source_line(ref: SourceRef) -> str:
     parts = [neutralise(ref.outlet or "Unknown outlet"), f"\u201c{neutralise(ref.title)}\u201d", _date(ref.published_at)]
     if ref.url:
         parts.append(safe_url(ref.url))
+    tier = source_ref_tier(ref)
+    if tier:
+        parts.append(neutralise(tier))
     return trim(f"[{ref.n}] " + " · ".join(parts), FIELD_VALUE_MAX)
 
 
 def citation_line(citation: Citation, quote_limit: int | None = None) -> str:
-    label = neutralise(citation_label(citation.kind, citation.speaker, citation.outlet))
+    label = neutralise(citation_label(citation.kind, citation.speaker, citation.outlet, citation.published_at))
     quote = neutralise(citation.quote)
     if quote_limit is not None:
         quote = trim(quote, quote_limit)
@@ -199,6 +203,14 @@ def answer_pages(answer: Answer) -> list[Page]:
         refs = new_refs
     if lines:
         groups.append((lines, refs))
+    stale = freshness_line(answer)
+    if stale and groups:  # under the last quote, as the terminal shows it; on a page of its own if that one is full
+        note = ["", neutralise(stale)]
+        last_lines, last_refs = groups[-1]
+        if _fits(_answer_embed(answer.headline, last_lines + note, last_refs, ANSWER_COLOUR), _FOOTER_RESERVE):
+            groups[-1] = (last_lines + note, last_refs)
+        else:
+            groups.append((note[1:], []))
     pages = []
     for i, (group_lines, group_refs) in enumerate(groups, 1):
         embed = _answer_embed(answer.headline, group_lines, sorted(group_refs, key=lambda r: r.n), ANSWER_COLOUR)

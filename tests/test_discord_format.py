@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -117,3 +118,36 @@ def test_sources_are_paginated_and_audit_fits_one_embed():
 def test_notices_are_neutralised_and_within_the_content_limit():
     page = text_page("bad file @everyone " + "x" * 5000)
     assert page_problems(page) == [] and "@everyone" not in page.content
+
+
+def test_a_quote_is_labelled_with_who_reported_it_and_when_as_in_the_terminal():
+    answer = make_answer(["The ferry ran aground."])
+    description = answer_pages(answer)[0].embeds[0]["description"]
+    assert "Reported by Coast Weekly on 2024-03-25" in description
+    assert "undated" not in description
+
+
+def test_a_rated_source_shows_its_trust_tier():
+    answer = make_answer(["The ferry ran aground."])
+    answer.sources[0] = dataclasses.replace(answer.sources[0], tier="verified")
+    fields = answer_pages(answer)[0].embeds[0]["fields"]
+    assert any("verified" in f["value"] for f in fields)
+
+
+def test_a_stale_answer_carries_the_freshness_note_under_its_quotes():
+    answer = make_answer(["The ferry ran aground."])
+    answer.as_of, answer.newest_source, answer.stale_days = "2026-11-25", "2024-03-25", 975
+    pages = answer_pages(answer)
+    assert len(pages) == 1 and not page_problems(pages[0])
+    description = pages[0].embeds[0]["description"]
+    assert description.index("ran aground") < description.index("later developments may not be covered")
+
+
+def test_a_freshness_note_that_does_not_fit_gets_a_page_of_its_own():
+    answer = make_answer(["word " * 800, "more " * 800, "last " * 800])
+    answer.as_of, answer.newest_source, answer.stale_days = "2026-11-25", "2024-03-25", 975
+    pages = answer_pages(answer)
+    assert all(not page_problems(p) for p in pages)
+    assert pages[-1].embeds[0]["description"].startswith("As of 2026-11-25, the newest source")
+    assert "last last" in pages[-2].embeds[0]["description"]
+    assert pages[-1].embeds[0]["footer"]["text"] == f"Part {len(pages)} of {len(pages)}"
