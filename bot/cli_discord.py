@@ -24,12 +24,13 @@ def discord_command(ctx: click.Context, no_sync: bool) -> None:
 
     citebot = _library(ctx)
     settings = citebot.settings
-    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
+    token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
+    if not token:
         raise ConfigError("no Discord bot token: set DISCORD_TOKEN (or CITEBOT_DISCORD_TOKEN) to your bot's token")
     if no_sync:
         citebot.settings = settings.model_copy(update={"discord_sync_commands": False})
 
     from bot.discord_bot import serve
 
-    asyncio.run(serve(citebot, settings.discord_token.get_secret_value().strip()))
+    asyncio.run(serve(citebot, token))
     click.echo("citebot discord: stopped.", err=True)

@@ -27,13 +27,13 @@ from bot.discord_format import (
     answer_pages,
     audit_page,
     ingest_report_page,
-    neutralise,
+    is_http,
     sources_pages,
     synthesis_page,
     text_page,
 )
 from bot.discord_policy import ConversationMemory, ModeratorPolicy, QuestionLimits, scope_for
-from bot.errors import USER_ERRORS, BotError, PermissionDenied, RateLimited, SourceNotKnown
+from bot.errors import USER_ERRORS, BotError, PermissionDenied, RateLimited
 from bot.library import Citebot
 from bot.llm.render import rendered_updates
 from bot.llm.synthesis import DoneEvent, Synthesis
@@ -102,7 +102,7 @@ def _page_kwargs(page: Page, view: discord.ui.View | None = None) -> dict:
 
 def _edit_kwargs(page: Page, view: discord.ui.View | None = None) -> dict:
     """Kwargs that replace a message entirely (an empty content clears the earlier partial text)."""
-    return {"content": page.content or None, "embeds": [discord.Embed.from_dict(e) for e in page.embeds], "view": view}
+    return {"content": None, "view": None, **_page_kwargs(page, view)}
 
 
 def _fallback_kwargs(result: Synthesis) -> dict:
@@ -365,7 +365,7 @@ def _register_commands(client: CitebotDiscord) -> None:
                     raise BotError(f"could not download '{file.filename}' from Discord ({err.status}); attach it again") from None
                 report = await asyncio.to_thread(client.citebot.ingest_bytes, data, name=file.filename, actor=actor, scope=scope)
             else:
-                if not re.match(r"https?://", url or "", re.IGNORECASE):
+                if not is_http(url):
                     raise BotError(f"'{url}' is not an http(s) link; give the article's web address")
                 report = await asyncio.to_thread(client.citebot.ingest, [url], actor=actor, scope=scope)
         log.info("ingest by %s in %s: %s", actor, scope, [(i.status, i.document_id) for i in report.items])
@@ -379,10 +379,7 @@ def _register_commands(client: CitebotDiscord) -> None:
         client.require_moderator(interaction, "remove sources")
         scope, actor = client.scope(interaction.guild_id), _actor(interaction.user)
         async with client._write_lock:
-            try:
-                record = await asyncio.to_thread(client.citebot.remove, source, actor=actor, scope=scope)
-            except SourceNotKnown as err:  # the library names the CLI command; here it is /sources
-                raise SourceNotKnown(str(err).replace("'citebot sources'", "/sources")) from None
+            record = await asyncio.to_thread(client.citebot.remove, source, actor=actor, scope=scope, listing="/sources")
         await interaction.followup.send(
             text_page(f"Removed \u201c{record.title}\u201d ({record.outlet or 'no outlet'}, "
                       f"{record.chunk_count} chunks, id {record.document_id}).").content
@@ -418,4 +415,4 @@ async def serve(citebot: Citebot, token: str) -> None:
             warm.cancel()
 
 
-__all__ = ["CitebotDiscord", "discord_endpoints", "friendly", "neutralise", "serve"]
+__all__ = ["CitebotDiscord", "discord_endpoints", "friendly", "serve"]

@@ -48,15 +48,25 @@ def neutralise(text: str) -> str:
     `@everyone` becomes `@\u200beveryone` (renders the same, pings no one); `<@123>`, `<@&123>` and
     `<#123>` get a zero-width space so they stay visible text; markdown characters are escaped.
     """
-    text = _ID_MENTION.sub(lambda m: f"<{ZWSP}{m.group(1)}{m.group(2)}>", text)
+    text = _defuse_ids(text)
     text = _MARKDOWN.sub(r"\\\1", text)
     text = _LINE_START.sub(r"\1\\\2", text)
     return _MASS_MENTION.sub(lambda m: f"@{ZWSP}{m.group(1)}", text)
 
 
+def _defuse_ids(text: str) -> str:
+    """`<@123>`, `<@&123>`, `<#123>` with a zero-width space: still visible, no longer a mention."""
+    return _ID_MENTION.sub(lambda m: f"<{ZWSP}{m.group(1)}{m.group(2)}>", text)
+
+
+def is_http(url: str | None) -> bool:
+    """Whether `url` is an http(s) link (the only links shown as links or fetched from Discord)."""
+    return bool(re.match(r"https?://", url or "", re.IGNORECASE))
+
+
 def safe_url(url: str) -> str:
     """A link shown as a bare URL: only http(s), mentions defused, no markdown wrapping."""
-    if not re.match(r"https?://", url or "", re.IGNORECASE):
+    if not is_http(url):
         return neutralise(url or "")
     return _MASS_MENTION.sub(lambda m: f"%40{m.group(1)}", url).replace(" ", "%20").replace(")", "%29")
 
@@ -113,7 +123,7 @@ def embed_size(embed: dict) -> int:
 
 
 def page_problems(page: Page) -> list[str]:
-    """Every Discord limit `page` breaks (empty = valid). Used by tests and as a last-line guard."""
+    """Every Discord limit `page` breaks (empty = valid): the specification the tests hold every page to."""
     problems = []
     if len(page.content) > CONTENT_MAX:
         problems.append(f"content {len(page.content)} > {CONTENT_MAX}")
@@ -239,7 +249,7 @@ def _inert(text: str) -> str:
     """`neutralise` for rendered text that holds bare source links: links stay clickable, the rest is inert."""
     out, last = [], 0
     for m in _URL.finditer(text):
-        out += [neutralise(text[last:m.start()]), _ID_MENTION.sub(lambda i: f"<{ZWSP}{i.group(1)}{i.group(2)}>", safe_url(m.group()))]
+        out += [neutralise(text[last:m.start()]), _defuse_ids(safe_url(m.group()))]
         last = m.end()
     return "".join(out + [neutralise(text[last:])])
 
@@ -266,7 +276,7 @@ def text_page(message: str) -> Page:
 
 
 def _chunks(items: Sequence, size: int) -> list[Sequence]:
-    return [items[i:i + size] for i in range(0, len(items), size)] or [items[:0]]
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def sources_pages(records: Sequence, per_page: int = 10) -> list[Page]:
@@ -298,11 +308,10 @@ def audit_page(entries: Sequence) -> Page:
         return Page(embeds=[{"title": "Audit log", "description": "Nothing has been ingested or removed yet.", "color": ABSTAIN_COLOUR}])
     lines = []
     for e in entries:
-        line = f"`{e.at[:19]}` **{e.action}** {neutralise(e.title)} · by {neutralise(e.actor)} · `{e.content_hash[:12]}`"
-        candidate = "\n".join(lines + [trim(line, 400)])
-        if len(candidate) > DESCRIPTION_MAX:
+        line = trim(f"`{e.at[:19]}` **{e.action}** {neutralise(e.title)} · by {neutralise(e.actor)} · `{e.content_hash[:12]}`", 400)
+        if len("\n".join(lines + [line])) > DESCRIPTION_MAX:
             break
-        lines.append(trim(line, 400))
+        lines.append(line)
     return Page(embeds=[{"title": f"Audit log (latest {len(lines)})", "description": "\n".join(lines), "color": ANSWER_COLOUR}])
 
 

@@ -400,11 +400,15 @@ class Citebot:
         lowered = needle.lower()
         return [r for r in records if lowered and lowered in r.title.lower()]
 
-    def remove(self, needle: str, *, actor: str | None = None, scope: str | None = None) -> DocumentRecord:
+    def remove(
+        self, needle: str, *, actor: str | None = None, scope: str | None = None, listing: str = "'citebot sources'"
+    ) -> DocumentRecord:
+        """Remove the one source `needle` names; `listing` is how this user lists sources (the CLI
+        command, Discord's /sources), named when nothing matches."""
         scope = self._scope(scope)
         matches = self.find_sources(needle, scope)
         if not matches:
-            raise SourceNotKnown(f"no ingested source matches '{needle}'; see 'citebot sources'")
+            raise SourceNotKnown(f"no ingested source matches '{needle}'; see {listing}")
         if len(matches) > 1:
             names = "; ".join(f"{m.document_id} ({m.title[:40]})" for m in matches[:5])
             raise SourceNotKnown(f"'{needle}' matches {len(matches)} sources; use a document id: {names}")

@@ -70,7 +70,7 @@ def source_line(ref: SourceRef) -> str:
 
 
 def _reported(outlet: str, published_at: str) -> str:
-    when = f"on {terminal_safe(published_at[:10])}" if published_at else "(undated)"
+    when = f"on {_date(published_at)}" if published_at else "(undated)"
     return f"{terminal_safe(outlet) or 'the source'} {when}"
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.llm.synthesis import LLM_INTRO, Synthesis
+import time
+
+from bot.llm.synthesis import LLM_INTRO, DoneEvent, SentenceEvent, Synthesis
 from bot.render import render_answer, source_line
 
 
@@ -35,10 +37,6 @@ async def rendered_updates(events, *, min_interval_s: float = 1.5, clock=None):
     Discord allows only a few edits per message per few seconds, so the adapter edits its
     deferred reply with each yielded text and nothing else. `clock` is for tests.
     """
-    import time
-
-    from bot.llm.synthesis import DoneEvent, SentenceEvent
-
     now = clock or time.monotonic
     sentences: list[str] = []
     last = None
