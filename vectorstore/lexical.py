@@ -263,40 +263,39 @@ class LexicalIndex:
         """Chunk ids by BM25, best first; None when `where` uses a filter this index cannot apply.
         Filters restrict the matching set without changing scores (BM25 statistics are the
         whole index's), so a filtered ranking is the unfiltered one with rows dropped."""
-        clauses = self._filter_clauses(where)
+        clauses = self._selection(scope, where)
         if clauses is None:
             return None
         tokens = list(dict.fromkeys(t for term in query_terms(query) for t in self._analyzer.analyze(term)))
         if not tokens:
             return []
         should = [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "text", token)) for token in tokens]
-        if scope is not None:
-            clauses.append((tantivy.Occur.Must, tantivy.Query.term_query(self._schema, "scope", scope)))
         must = [(tantivy.Occur.Must, tantivy.Query.boolean_query(should))]
         # filters only select: a zero constant score keeps them out of the ranking
         must += [(occur, tantivy.Query.const_score_query(q, 0.0)) for occur, q in clauses]
-        try:
-            searcher = self._searcher()
-            hits = searcher.search(tantivy.Query.boolean_query(must), k, count=False).hits
-            return [searcher.doc(address)["chunk_id"][0] for _, address in hits]
-        except (ValueError, OSError) as err:
-            raise StoreError(f"keyword search failed ({err}); delete {self.path} to rebuild it") from None
+        return self._top(tantivy.Query.boolean_query(must), k)
 
     def chunk_ids(self, *, scope: str | None = None, where: dict | None = None, limit: int) -> list[str] | None:
         """Every chunk id `where` selects (in `scope`), if there are at most `limit` of them;
         None when there are more, or the filter is not one this index can apply."""
-        clauses = self._filter_clauses(where)
+        clauses = self._selection(scope, where)
         if clauses is None:
             return None
-        if scope is not None:
+        ids = self._top(tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()), *clauses]), limit + 1)
+        return None if len(ids) > limit else ids
+
+    def _selection(self, scope: str | None, where: dict | None) -> list[tuple] | None:
+        """The clauses restricting a search to `scope` and `where`; None if `where` is not applicable."""
+        clauses = self._filter_clauses(where)
+        if clauses is not None and scope is not None:
             clauses.append((tantivy.Occur.Must, tantivy.Query.term_query(self._schema, "scope", scope)))
-        query = tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()), *clauses])
+        return clauses
+
+    def _top(self, query: tantivy.Query, k: int) -> list[str]:
+        """The chunk ids of the `k` best hits of `query`."""
         try:
             searcher = self._searcher()
-            hits = searcher.search(query, limit + 1, count=False).hits
-            if len(hits) > limit:
-                return None
-            return [searcher.doc(address)["chunk_id"][0] for _, address in hits]
+            return [searcher.doc(address)["chunk_id"][0] for _, address in searcher.search(query, k, count=False).hits]
         except (ValueError, OSError) as err:
             raise StoreError(f"keyword search failed ({err}); delete {self.path} to rebuild it") from None
 
