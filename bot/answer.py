@@ -144,7 +144,7 @@ def _candidates(passages: list[Passage]) -> list[_Candidate]:
             if key in seen or len(text) < _MIN_SENTENCE_CHARS:
                 continue
             seen.add(key)
-            found.append(_Candidate(passage, start, end, text, attribution=attribute(text), rank=rank))
+            found.append(_Candidate(passage, start, end, text, rank=rank))
     return found
 
 
@@ -258,6 +258,7 @@ def compose_answer(question: str, query: str, passages: list[Passage], embedder:
             candidate.relevance = 0.75 * float(sim) + 0.25 * candidate.passage.score
             candidate.score = candidate.relevance + candidate.keywords
             candidate.vector = vector
+            candidate.attribution = attribute(candidate.text)  # only shortlisted sentences can be quoted
 
     chosen = _select(candidates, settings)
     if not chosen:
