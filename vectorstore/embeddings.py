@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -235,8 +236,9 @@ class OnnxEmbedder:
                 self._tokenizer = tokenizer
         return self._session, self._tokenizer
 
-    @property
+    @cached_property
     def dimension(self) -> int:
+        """Read from config.json once (embed_documents asks on every call); still lazy."""
         import json
 
         return int(json.loads((self._path / "config.json").read_text())["hidden_size"])
