@@ -108,21 +108,19 @@ def _phase_ingest(p: dict) -> dict:
 
 
 def _phase_raw(p: dict) -> dict:
-    """sentence-transformers' own `encode` (torch) on exactly the chunks the pipeline made."""
+    """sentence-transformers' own `encode` (torch, via `SentenceTransformerEmbedder`) on exactly
+    the chunks the pipeline made."""
     import numpy as np
 
-    from vectorstore.embeddings import force_offline, resolve_model_path
-
-    force_offline()
-    from sentence_transformers import SentenceTransformer
+    from vectorstore.embeddings import SentenceTransformerEmbedder
 
     texts = json.loads(Path(p["texts"]).read_text())
-    model = SentenceTransformer(str(resolve_model_path(p["model"])), device="cpu")
-    model.encode(["warm up the model"])
+    model = SentenceTransformerEmbedder(p["model"], batch_size=p["batch_size"])
+    model.embed_documents(["warm up the model"])
     start = time.perf_counter()
-    vectors = model.encode(texts, batch_size=p["batch_size"], normalize_embeddings=True, show_progress_bar=False)
+    vectors = model.embed_documents(texts)
     seconds = time.perf_counter() - start
-    np.save(p["vectors"], np.asarray(vectors, dtype=np.float32))
+    np.save(p["vectors"], vectors)
     return {"seconds": seconds, "chunks": len(texts)}
 
 
