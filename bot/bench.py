@@ -81,6 +81,17 @@ def _worker_cmd(phase: str, payload: dict) -> list[str]:
     return [sys.executable, "-c", "import bot.bench as b; b.worker()", phase, json.dumps(payload)]
 
 
+def _cold_asks(runs: int, env: dict[str, str], repo: Path) -> tuple[list[float], list[float], list[float]]:
+    """`runs` fresh `citebot ask COLD_QUESTION --json` processes, one after another; returns each
+    one's wall seconds, peak RSS MB and CPU seconds (see `_run_child`)."""
+    walls, rss, cpu = [], [], []
+    for _ in range(runs):
+        wall, peak, _ = _run_child([sys.executable, "-m", "bot", "ask", COLD_QUESTION, "--json"], env, repo, cpu)
+        walls.append(wall)
+        rss.append(peak)
+    return walls, rss, cpu
+
+
 def worker() -> None:
     """Entry point of the bench's child processes: `phase payload-json` in argv, JSON on stdout."""
     phase, payload = sys.argv[1], json.loads(sys.argv[2])
@@ -88,7 +99,7 @@ def worker() -> None:
     print(json.dumps(result))
 
 
-def _bot(home: str):
+def _bot(home: str | Path):
     from bot.library import Citebot
     from bot.settings import Settings
 
@@ -176,10 +187,7 @@ def _cold_with_daemon(cfg: BenchConfig, env: dict[str, str], repo: Path) -> dict
     try:
         _run_child(base + ["ask", "warm the daemon's caches", "--json"], env, repo)
         before = daemon_status()
-        walls, cpu = [], []
-        for _ in range(cfg.cold_runs):
-            wall, _, _ = _run_child(base + ["ask", COLD_QUESTION, "--json"], env, repo, cpu)
-            walls.append(wall)
+        walls, _, cpu = _cold_asks(cfg.cold_runs, env, repo)
         after = daemon_status()
     finally:
         _run_child(base + ["daemon", "stop"], env, repo)
@@ -355,11 +363,7 @@ def run_bench(cfg: BenchConfig, *, log=lambda msg: None) -> dict:
 
         log("cold start")
         ask_env = dict(env, CITEBOT_HOME=str(work / "ingest-home"))
-        cold, cold_rss, cold_cpu = [], [], []
-        for _ in range(cfg.cold_runs):
-            wall, rss, _ = _run_child([sys.executable, "-m", "bot", "ask", COLD_QUESTION, "--json"], ask_env, repo, cold_cpu)
-            cold.append(wall)
-            cold_rss.append(rss)
+        cold, cold_rss, cold_cpu = _cold_asks(cfg.cold_runs, ask_env, repo)
         wall, _, out = _run_child(_worker_cmd("probe", {"home": str(work / "ingest-home"), "question": COLD_QUESTION}), env, repo)
         steps = json.loads(out)
         steps["interpreter_s"] = max(0.0, wall - sum(steps.values()))
@@ -399,8 +403,7 @@ def run_bench(cfg: BenchConfig, *, log=lambda msg: None) -> dict:
             answered[str(size)] = len(q["times_ms"]) - q["abstained"]
             bot_rss[str(size)] = rss
             store_mb[str(size)] = _dir_mb(work / "query-home")
-        _, rss, _ = _run_child([sys.executable, "-m", "bot", "ask", COLD_QUESTION, "--json"],
-                               dict(env, CITEBOT_HOME=str(work / "query-home")), repo)
+        _, [rss], _ = _cold_asks(1, dict(env, CITEBOT_HOME=str(work / "query-home")), repo)
         ask_rss[str(cfg.sizes[-1])] = rss
         largest = str(cfg.sizes[-1])
         result.update(
