@@ -255,11 +255,9 @@ class _QueryStore:
     """Grows a benchmark store to target sizes: real chunks first, then filler documents."""
 
     def __init__(self, home: Path, docs_chunks, vectors, per_doc: int) -> None:
-        from bot.library import Citebot
-        from bot.settings import Settings
         from ingest.text import sentence_spans
 
-        self.bot = Citebot(Settings(home=home))
+        self.bot = _bot(home)
         self.docs_chunks = list(docs_chunks)
         self.vectors = vectors
         self.per_doc = per_doc
