@@ -81,6 +81,17 @@ def _worker_cmd(phase: str, payload: dict) -> list[str]:
     return [sys.executable, "-c", "import bot.bench as b; b.worker()", phase, json.dumps(payload)]
 
 
+def _cold_asks(runs: int, env: dict[str, str], repo: Path) -> tuple[list[float], list[float], list[float]]:
+    """`runs` fresh `citebot ask COLD_QUESTION --json` processes, one after another; returns each
+    one's wall seconds, peak RSS MB and CPU seconds (see `_run_child`)."""
+    walls, rss, cpu = [], [], []
+    for _ in range(runs):
+        wall, peak, _ = _run_child([sys.executable, "-m", "bot", "ask", COLD_QUESTION, "--json"], env, repo, cpu)
+        walls.append(wall)
+        rss.append(peak)
+    return walls, rss, cpu
+
+
 def worker() -> None:
     """Entry point of the bench's child processes: `phase payload-json` in argv, JSON on stdout."""
     phase, payload = sys.argv[1], json.loads(sys.argv[2])
@@ -88,7 +99,7 @@ def worker() -> None:
     print(json.dumps(result))
 
 
-def _bot(home: str):
+def _bot(home: str | Path):
     from bot.library import Citebot
     from bot.settings import Settings
 
@@ -108,21 +119,19 @@ def _phase_ingest(p: dict) -> dict:
 
 
 def _phase_raw(p: dict) -> dict:
-    """sentence-transformers' own `encode` (torch) on exactly the chunks the pipeline made."""
+    """sentence-transformers' own `encode` (torch, via `SentenceTransformerEmbedder`) on exactly
+    the chunks the pipeline made."""
     import numpy as np
 
-    from vectorstore.embeddings import force_offline, resolve_model_path
-
-    force_offline()
-    from sentence_transformers import SentenceTransformer
+    from vectorstore.embeddings import SentenceTransformerEmbedder
 
     texts = json.loads(Path(p["texts"]).read_text())
-    model = SentenceTransformer(str(resolve_model_path(p["model"])), device="cpu")
-    model.encode(["warm up the model"])
+    model = SentenceTransformerEmbedder(p["model"], batch_size=p["batch_size"])
+    model.embed_documents(["warm up the model"])
     start = time.perf_counter()
-    vectors = model.encode(texts, batch_size=p["batch_size"], normalize_embeddings=True, show_progress_bar=False)
+    vectors = model.embed_documents(texts)
     seconds = time.perf_counter() - start
-    np.save(p["vectors"], np.asarray(vectors, dtype=np.float32))
+    np.save(p["vectors"], vectors)
     return {"seconds": seconds, "chunks": len(texts)}
 
 
@@ -178,10 +187,7 @@ def _cold_with_daemon(cfg: BenchConfig, env: dict[str, str], repo: Path) -> dict
     try:
         _run_child(base + ["ask", "warm the daemon's caches", "--json"], env, repo)
         before = daemon_status()
-        walls, cpu = [], []
-        for _ in range(cfg.cold_runs):
-            wall, _, _ = _run_child(base + ["ask", COLD_QUESTION, "--json"], env, repo, cpu)
-            walls.append(wall)
+        walls, _, cpu = _cold_asks(cfg.cold_runs, env, repo)
         after = daemon_status()
     finally:
         _run_child(base + ["daemon", "stop"], env, repo)
@@ -249,11 +255,9 @@ class _QueryStore:
     """Grows a benchmark store to target sizes: real chunks first, then filler documents."""
 
     def __init__(self, home: Path, docs_chunks, vectors, per_doc: int) -> None:
-        from bot.library import Citebot
-        from bot.settings import Settings
         from ingest.text import sentence_spans
 
-        self.bot = Citebot(Settings(home=home))
+        self.bot = _bot(home)
         self.docs_chunks = list(docs_chunks)
         self.vectors = vectors
         self.per_doc = per_doc
@@ -357,11 +361,7 @@ def run_bench(cfg: BenchConfig, *, log=lambda msg: None) -> dict:
 
         log("cold start")
         ask_env = dict(env, CITEBOT_HOME=str(work / "ingest-home"))
-        cold, cold_rss, cold_cpu = [], [], []
-        for _ in range(cfg.cold_runs):
-            wall, rss, _ = _run_child([sys.executable, "-m", "bot", "ask", COLD_QUESTION, "--json"], ask_env, repo, cold_cpu)
-            cold.append(wall)
-            cold_rss.append(rss)
+        cold, cold_rss, cold_cpu = _cold_asks(cfg.cold_runs, ask_env, repo)
         wall, _, out = _run_child(_worker_cmd("probe", {"home": str(work / "ingest-home"), "question": COLD_QUESTION}), env, repo)
         steps = json.loads(out)
         steps["interpreter_s"] = max(0.0, wall - sum(steps.values()))
@@ -401,8 +401,7 @@ def run_bench(cfg: BenchConfig, *, log=lambda msg: None) -> dict:
             answered[str(size)] = len(q["times_ms"]) - q["abstained"]
             bot_rss[str(size)] = rss
             store_mb[str(size)] = _dir_mb(work / "query-home")
-        _, rss, _ = _run_child([sys.executable, "-m", "bot", "ask", COLD_QUESTION, "--json"],
-                               dict(env, CITEBOT_HOME=str(work / "query-home")), repo)
+        _, [rss], _ = _cold_asks(1, dict(env, CITEBOT_HOME=str(work / "query-home")), repo)
         ask_rss[str(cfg.sizes[-1])] = rss
         largest = str(cfg.sizes[-1])
         result.update(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-_DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "multihop"
+from bot.cli_eval import DEFAULT_DATA
 
 
 def _table(r: dict) -> str:
@@ -69,7 +69,7 @@ def _daemon_lines(r: dict) -> list[str]:
 @click.command("bench")
 @click.option("--quick", is_flag=True, help="Tiny sizes (a few articles, a few hundred chunks): checks the bench runs, numbers mean little.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the table.")
-@click.option("--data", type=click.Path(exists=True, file_okay=False, path_type=Path), default=_DEFAULT_DATA,
+@click.option("--data", type=click.Path(exists=True, file_okay=False, path_type=Path), default=DEFAULT_DATA,
               show_default=True, help="Folder with the multihop benchmark's corpus.jsonl and queries_dev.jsonl.")
 @click.option("--articles", type=click.IntRange(1), default=None, help="Articles of the corpus to ingest (default 150; quick: 2).")
 @click.option("--sizes", default=None, help="Comma-separated store sizes in chunks for query latency (default 1000,10000,100000).")

