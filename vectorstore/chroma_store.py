@@ -508,12 +508,16 @@ class ChromaStore:
             {"scope": scope} if scope is not None else None,
             {"document_id": {"$in": sorted(set(document_ids))}} if document_ids is not None else None,
         ])
+        yield from self.iter_rows(self._chunks, ["documents", "metadatas"], where=where, batch=batch)
+
+    def iter_rows(self, collection, include: list[str], *, where: dict | None = None, batch: int = 5000) -> Iterator[tuple]:
+        """Every row of `collection` matching `where`, read `batch` at a time: (id, *the `include` fields)."""
         offset = 0
         while True:
-            got = self._call(self._chunks.get, where=where, include=["metadatas", "documents"], limit=batch, offset=offset)
+            got = self._call(collection.get, where=where, include=include, limit=batch, offset=offset)
             if not got["ids"]:
                 return
-            yield from zip(got["ids"], got["documents"], got["metadatas"])
+            yield from zip(got["ids"], *(got[name] for name in include))
             offset += len(got["ids"])
 
     def _live_hashes(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], str]:

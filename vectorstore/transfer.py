@@ -44,17 +44,6 @@ class TransferCounts:
                 "skipped_orphans": self.skipped_orphans, "embedding_model": self.model}
 
 
-def _rows(store: ChromaStore, collection, include: list[str]) -> Iterator[tuple]:
-    offset = 0
-    while True:
-        got = store._call(collection.get, include=include, limit=_BATCH, offset=offset)
-        if not got["ids"]:
-            return
-        columns = [got["ids"]] + [got[name] for name in include]
-        yield from zip(*columns)
-        offset += len(got["ids"])
-
-
 def export_store(store: ChromaStore, out: IO[str], *, embedding_model: str) -> TransferCounts:
     """Write every live chunk, registry record and audit entry to `out`.
 
@@ -64,9 +53,9 @@ def export_store(store: ChromaStore, out: IO[str], *, embedding_model: str) -> T
     chunks_c, documents_c, audit_c = store.collections()
     counts = TransferCounts(model=embedding_model)
     out.write(json.dumps({"type": "header", "format": FORMAT, "embedding_model": embedding_model}) + "\n")
-    registry = {(m["scope"], m["document_id"]): (rid, m) for rid, m in _rows(store, documents_c, ["metadatas"])}
+    registry = {(m["scope"], m["document_id"]): (rid, m) for rid, m in store.iter_rows(documents_c, ["metadatas"], batch=_BATCH)}
     seen: dict[tuple[str, str], int] = {}
-    for cid, text, meta, vector in _rows(store, chunks_c, ["documents", "metadatas", "embeddings"]):
+    for cid, text, meta, vector in store.iter_rows(chunks_c, ["documents", "metadatas", "embeddings"], batch=_BATCH):
         key = (meta["scope"], meta["document_id"])
         if key not in registry or registry[key][1]["content_hash"] != meta["content_hash"]:
             counts.skipped_orphans += 1
@@ -84,7 +73,7 @@ def export_store(store: ChromaStore, out: IO[str], *, embedding_model: str) -> T
     for rid, meta in registry.values():
         out.write(json.dumps({"type": "document", "id": rid, "metadata": meta}, ensure_ascii=False) + "\n")
         counts.documents += 1
-    for aid, meta in _rows(store, audit_c, ["metadatas"]):
+    for aid, meta in store.iter_rows(audit_c, ["metadatas"], batch=_BATCH):
         out.write(json.dumps({"type": "audit", "id": aid, "metadata": meta}, ensure_ascii=False) + "\n")
         counts.audit += 1
     return counts
