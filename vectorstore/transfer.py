@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
-from vectorstore.chroma_store import ChromaStore
+from vectorstore.chroma_store import ChromaStore, LiveChunkTally
 from vectorstore.errors import StoreError
 
 FORMAT = "citebot-export/1"
@@ -54,17 +54,15 @@ def export_store(store: ChromaStore, out: IO[str], *, embedding_model: str) -> T
     counts = TransferCounts(model=embedding_model)
     out.write(json.dumps({"type": "header", "format": FORMAT, "embedding_model": embedding_model}) + "\n")
     registry = {(m["scope"], m["document_id"]): (rid, m) for rid, m in store.iter_rows(documents_c, ["metadatas"], batch=_BATCH)}
-    seen: dict[tuple[str, str], int] = {}
+    tally = LiveChunkTally({key: (m["content_hash"], m["chunk_count"]) for key, (_, m) in registry.items()})
     for cid, text, meta, vector in store.iter_rows(chunks_c, ["documents", "metadatas", "embeddings"], batch=_BATCH):
-        key = (meta["scope"], meta["document_id"])
-        if key not in registry or registry[key][1]["content_hash"] != meta["content_hash"]:
+        if not tally.count_if_live(meta):
             counts.skipped_orphans += 1
             continue
-        seen[key] = seen.get(key, 0) + 1
         row = {"type": "chunk", "id": cid, "text": text, "metadata": meta, "embedding": [float(x) for x in vector]}
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
         counts.chunks += 1
-    torn = [m["document_id"] for key, (_, m) in registry.items() if seen.get(key, 0) != m["chunk_count"]]
+    torn = [registry[key][1]["document_id"] for key in tally.incomplete()]
     if torn:
         raise TransferError(
             f"{len(torn)} documents changed while exporting (e.g. {torn[0]}); run the export again "
