@@ -167,12 +167,13 @@ class Citebot:
     def _screened(self, targets: list[str], registry: Registry, allow_unknown: bool) -> Iterable[SourceResult]:
         from ingest.sources import SourceResult, is_url, read_targets
 
+        limits = self.read_limits
         for target in targets:
             why = registry.refusal(target, policy=self.settings.unknown_domains, allow_unknown=allow_unknown) if is_url(target) else ""
             if why:
                 yield SourceResult(origin=target, error=UntrustedSource(why, source=target))
             else:
-                yield from read_targets([target], self.read_limits)
+                yield from read_targets([target], limits)
 
     def ingest_bytes(
         self, data: bytes, *, name: str, actor: str | None = None, scope: str | None = None, allow_unknown: bool = False,
