@@ -216,6 +216,12 @@ class Citebot:
                 if progress:
                     progress(1)
 
+        def finish(item: ItemResult) -> None:
+            """Report an item that needs no embedding (failed, unchanged, duplicate)."""
+            report.items.append(item)
+            if progress:
+                progress(1)
+
         def flush() -> None:
             batch = list(pending)
             pending.clear()
@@ -228,37 +234,29 @@ class Citebot:
 
         for result in results:
             if result.error is not None:
-                report.items.append(ItemResult(origin=result.origin, status="failed", error=str(result.error)))
-                if progress:
-                    progress(1)
+                finish(ItemResult(origin=result.origin, status="failed", error=str(result.error)))
                 continue
             for document in result.documents:
                 why = registry.refusal(document.url, policy=self.settings.unknown_domains, allow_unknown=allow_unknown)
                 if why:
                     error = UntrustedSource(why, source=document.origin or document.url)
-                    report.items.append(ItemResult(origin=document.origin, status="failed", title=document.title, error=str(error)))
-                    if progress:
-                        progress(1)
+                    finish(ItemResult(origin=document.origin, status="failed", title=document.title, error=str(error)))
                     continue
                 document_id = self._document_id(document, scope)
                 existing = self.store.get_document(scope, document_id)
                 if existing is not None and existing.content_hash == document.content_hash:
-                    report.items.append(ItemResult(
+                    finish(ItemResult(
                         origin=document.origin, status="unchanged", title=existing.title, outlet=existing.outlet,
                         document_id=document_id, chunks=existing.chunk_count, content_hash=existing.content_hash,
                     ))
-                    if progress:
-                        progress(1)
                     continue
                 twin = self.store.find_by_hash(scope, document.content_hash) if existing is None else None
                 twin_origin = (twin.origin or twin.url) if twin else queued.get(document.content_hash)
                 if existing is None and twin_origin:
-                    report.items.append(ItemResult(
+                    finish(ItemResult(
                         origin=document.origin, status="duplicate", title=document.title, outlet=document.outlet,
                         content_hash=document.content_hash, error=f"same text as {twin_origin}",
                     ))
-                    if progress:
-                        progress(1)
                     continue
                 queued[document.content_hash] = document.origin
                 chunks = chunk_document(document, max_chars=self.settings.chunk_max_chars)
