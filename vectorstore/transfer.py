@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO
 
 from vectorstore.chroma_store import ChromaStore, LiveChunkTally
@@ -37,7 +37,6 @@ class TransferCounts:
     audit: int = 0
     skipped_orphans: int = 0
     model: str = ""
-    extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {"chunks": self.chunks, "documents": self.documents, "audit": self.audit,
