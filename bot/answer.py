@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from bot.attribution import Attribution, attribute
-from ingest.text import decode_spans, sentence_spans
+from ingest.text import cached_sentence_spans, decode_spans
 from vectorstore.embeddings import Embedder
 from vectorstore.lexical import query_terms, words
 from vectorstore.records import Passage
@@ -137,7 +137,7 @@ def _candidates(passages: list[Passage]) -> list[_Candidate]:
     found: list[_Candidate] = []
     for rank, passage in enumerate(passages):
         stored = decode_spans(passage.extra.get("sentences", ""), len(passage.text))
-        for s, e in stored if stored is not None else sentence_spans(passage.text):
+        for s, e in stored if stored is not None else cached_sentence_spans(passage.text):
             start, end = passage.start + s, passage.start + e
             text = passage.text[s:e]
             key = (passage.document_id, start)

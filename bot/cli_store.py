@@ -11,12 +11,6 @@ from pathlib import Path
 import click
 
 
-def _library(ctx: click.Context):
-    from bot.cli import _library as library
-
-    return library(ctx)
-
-
 @click.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
@@ -27,7 +21,7 @@ def export_command(ctx: click.Context, file: Path, as_json: bool) -> None:
     Import it elsewhere with 'citebot import FILE' (e.g. from the embedded store into a Chroma
     server) without re-embedding anything. Run it while no ingest is running.
     """
-    from bot.cli import _emit_json
+    from bot.cli import _emit_json, _library
     from vectorstore.transfer import export_store
 
     bot = _library(ctx)
@@ -57,7 +51,7 @@ def import_command(ctx: click.Context, file: Path, as_json: bool) -> None:
     Sources already present with the same id are replaced by the imported version; importing
     the same file twice changes nothing.
     """
-    from bot.cli import _emit_json
+    from bot.cli import _emit_json, _library
     from vectorstore.transfer import import_store
 
     bot = _library(ctx)

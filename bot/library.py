@@ -167,12 +167,13 @@ class Citebot:
     def _screened(self, targets: list[str], registry: Registry, allow_unknown: bool) -> Iterable[SourceResult]:
         from ingest.sources import SourceResult, is_url, read_targets
 
+        limits = self.read_limits
         for target in targets:
             why = registry.refusal(target, policy=self.settings.unknown_domains, allow_unknown=allow_unknown) if is_url(target) else ""
             if why:
                 yield SourceResult(origin=target, error=UntrustedSource(why, source=target))
             else:
-                yield from read_targets([target], self.read_limits)
+                yield from read_targets([target], limits)
 
     def ingest_bytes(
         self, data: bytes, *, name: str, actor: str | None = None, scope: str | None = None, allow_unknown: bool = False,
@@ -215,6 +216,12 @@ class Citebot:
                 if progress:
                     progress(1)
 
+        def finish(item: ItemResult) -> None:
+            """Report an item that needs no embedding (failed, unchanged, duplicate)."""
+            report.items.append(item)
+            if progress:
+                progress(1)
+
         def flush() -> None:
             batch = list(pending)
             pending.clear()
@@ -227,37 +234,29 @@ class Citebot:
 
         for result in results:
             if result.error is not None:
-                report.items.append(ItemResult(origin=result.origin, status="failed", error=str(result.error)))
-                if progress:
-                    progress(1)
+                finish(ItemResult(origin=result.origin, status="failed", error=str(result.error)))
                 continue
             for document in result.documents:
                 why = registry.refusal(document.url, policy=self.settings.unknown_domains, allow_unknown=allow_unknown)
                 if why:
                     error = UntrustedSource(why, source=document.origin or document.url)
-                    report.items.append(ItemResult(origin=document.origin, status="failed", title=document.title, error=str(error)))
-                    if progress:
-                        progress(1)
+                    finish(ItemResult(origin=document.origin, status="failed", title=document.title, error=str(error)))
                     continue
                 document_id = self._document_id(document, scope)
                 existing = self.store.get_document(scope, document_id)
                 if existing is not None and existing.content_hash == document.content_hash:
-                    report.items.append(ItemResult(
+                    finish(ItemResult(
                         origin=document.origin, status="unchanged", title=existing.title, outlet=existing.outlet,
                         document_id=document_id, chunks=existing.chunk_count, content_hash=existing.content_hash,
                     ))
-                    if progress:
-                        progress(1)
                     continue
                 twin = self.store.find_by_hash(scope, document.content_hash) if existing is None else None
                 twin_origin = (twin.origin or twin.url) if twin else queued.get(document.content_hash)
                 if existing is None and twin_origin:
-                    report.items.append(ItemResult(
+                    finish(ItemResult(
                         origin=document.origin, status="duplicate", title=document.title, outlet=document.outlet,
                         content_hash=document.content_hash, error=f"same text as {twin_origin}",
                     ))
-                    if progress:
-                        progress(1)
                     continue
                 queued[document.content_hash] = document.origin
                 chunks = chunk_document(document, max_chars=self.settings.chunk_max_chars)

@@ -14,6 +14,7 @@ import re
 from dataclasses import replace
 
 from bot.answer import Answer, Citation, SourceRef
+from bot.attribution import _TITLES
 from bot.trust import TIER_RANK, UNKNOWN, Registry
 from vectorstore.records import Passage
 
@@ -47,10 +48,8 @@ def apply_trust(answer: Answer, registry: Registry) -> Answer:
     return answer
 
 
-_TITLE_WORDS = {
-    "president", "prime", "minister", "foreign", "spokeswoman", "spokesman", "spokesperson", "belarusian",
-    "russian", "ukrainian", "mr.", "ms.", "dr.", "the", "a", "an", "in", "on", "but", "and", "according",
-}
+# Words that may precede a surname without being a first name: titles, plus sentence glue.
+_TITLE_WORDS = _TITLES | {"the", "a", "an", "in", "on", "but", "and", "according"}
 
 
 def full_speaker_names(answer: Answer, passages: list[Passage]) -> Answer:

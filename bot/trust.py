@@ -25,7 +25,6 @@ TIERS = ("verified", "context", "blocked")
 UNKNOWN = "unknown"
 # Lower ranks are shown first: a verified outlet's account before background reporting.
 TIER_RANK = {"verified": 0, "context": 1, UNKNOWN: 2, "blocked": 3}
-UNKNOWN_POLICIES = ("allow", "confirm", "refuse")
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 

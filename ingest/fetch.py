@@ -37,12 +37,10 @@ import httpx
 
 from ingest.addresses import IPNetwork, blocked_reason
 from ingest.errors import FetchError, SourceTooLarge
+from ingest.feeds import FEED_CONTENT_TYPES
 
 USER_AGENT = "citebot/0.1 (+https://github.com/citebot/citebot)"
-ALLOWED_CONTENT_TYPES = (
-    "text/html", "application/xhtml+xml", "text/plain", "application/pdf",
-    "application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml",
-)
+ALLOWED_CONTENT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/pdf") + FEED_CONTENT_TYPES
 
 
 class Resolver(Protocol):
@@ -69,7 +67,6 @@ class FetchPolicy:
     max_redirects: int = 5
     allow_private: bool = False  # only for tests against a loopback server: disables the address check
     trusted_networks: tuple[IPNetwork, ...] = ()  # explicit exceptions to the address check
-    content_types: tuple[str, ...] = ALLOWED_CONTENT_TYPES
     resolver: Resolver = field(default_factory=SystemResolver, compare=False)
 
 
@@ -244,7 +241,7 @@ def _read_response(response: httpx.Response, url: str, deadline: float, policy: 
     if response.status_code >= 400:
         raise FetchError(f"the server answered HTTP {response.status_code}", source=url)
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type and content_type not in policy.content_types:
+    if content_type and content_type not in ALLOWED_CONTENT_TYPES:
         raise FetchError(f"is '{content_type}', not an article (HTML, text or PDF)", source=url)
     try:
         declared = int(response.headers.get("content-length") or 0)

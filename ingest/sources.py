@@ -47,12 +47,18 @@ def _check_html_size(size: int, limits: ReadLimits, origin: str) -> None:
         )
 
 
+def _check_file_size(size: int, limits: ReadLimits, origin: str, hint: str = "") -> None:
+    if size > limits.max_file_bytes:
+        raise SourceTooLarge(
+            f"is {size / 1_000_000:.1f} MB, over the {limits.max_file_bytes / 1_000_000:g} MB limit"
+            + (f" ({hint})" if hint else ""),
+            source=origin,
+        )
+
+
 def read_bytes(data: bytes, *, name: str, origin: str, limits: ReadLimits) -> list[SourceDocument]:
     """Parse an upload with the same caps as a file on disk (size before parsing, text after)."""
-    if len(data) > limits.max_file_bytes:
-        raise SourceTooLarge(
-            f"is {len(data) / 1_000_000:.1f} MB, over the {limits.max_file_bytes / 1_000_000:g} MB limit", source=origin
-        )
+    _check_file_size(len(data), limits, origin)
     if Path(name).suffix.lower() in HTML_SUFFIXES:
         _check_html_size(len(data), limits, origin)
     return _within_text_cap(parse_bytes(data, name=name, origin=origin), limits)
@@ -153,13 +159,7 @@ def _read_one(target: str, limits: ReadLimits) -> Iterator[SourceResult]:
 
 
 def read_file_size_check(path: Path, limits: ReadLimits) -> None:
-    size = path.stat().st_size
-    if size > limits.max_file_bytes:
-        raise SourceTooLarge(
-            f"is {size / 1_000_000:.1f} MB, over the {limits.max_file_bytes / 1_000_000:g} MB limit "
-            "(raise CITEBOT_MAX_FILE_MB to allow it)",
-            source=str(path),
-        )
+    _check_file_size(path.stat().st_size, limits, str(path), hint="raise CITEBOT_MAX_FILE_MB to allow it")
 
 
 def read_targets(targets: list[str], limits: ReadLimits | None = None) -> Iterator[SourceResult]:

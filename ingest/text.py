@@ -41,10 +41,37 @@ def _segmenter():
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Split `text` into sentences and return their `(start, end)` offsets, whitespace trimmed.
 
-    Cached: the answer engine splits every retrieved passage on every question, and pysbd is
-    the slowest step of answer composition; popular passages come back again and again.
+    pysbd decides the boundaries; offsets are found by walking the original text, so they are
+    exact even when a sentence repeats.
     """
-    return list(_sentence_spans(text))
+    spans: list[tuple[int, int]] = []
+    para_start = 0
+    for paragraph in text.split("\n\n"):
+        cursor = 0
+        if paragraph.strip():
+            for sentence in _segmenter().segment(paragraph):
+                sentence = sentence.strip()
+                if not sentence:
+                    continue
+                found = paragraph.find(sentence, cursor)
+                if found < 0:  # pysbd altered the text; fall back to the rest of the paragraph
+                    found = cursor
+                    sentence = paragraph[cursor:].strip()
+                start = para_start + found
+                spans.append((start, start + len(sentence)))
+                cursor = found + len(sentence)
+        para_start += len(paragraph) + 2
+    return [(s, e) for s, e in spans if e > s]
+
+
+@lru_cache(maxsize=8192)
+def cached_sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """`sentence_spans`, cached for answering from chunks stored without their spans (ingested
+    before spans were stored): the answer engine then splits every retrieved passage on every
+    question, pysbd is the slowest step of answer composition, and popular passages come back
+    again and again. Ingest does not use it: its texts are new each time and would only fill it.
+    """
+    return tuple(sentence_spans(text))
 
 
 def encode_spans(spans: list[tuple[int, int]]) -> str:
@@ -65,28 +92,3 @@ def decode_spans(encoded: str, text_length: int) -> list[tuple[int, int]] | None
     if not spans or any(len(s) != 2 or not 0 <= s[0] < s[1] <= text_length for s in spans):
         return None
     return [(s, e) for s, e in spans]
-
-
-@lru_cache(maxsize=8192)
-def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """pysbd decides the boundaries; offsets are found by walking the original text, so they are
-    exact even when a sentence repeats.
-    """
-    spans: list[tuple[int, int]] = []
-    para_start = 0
-    for paragraph in text.split("\n\n"):
-        cursor = 0
-        if paragraph.strip():
-            for sentence in _segmenter().segment(paragraph):
-                sentence = sentence.strip()
-                if not sentence:
-                    continue
-                found = paragraph.find(sentence, cursor)
-                if found < 0:  # pysbd altered the text; fall back to the rest of the paragraph
-                    found = cursor
-                    sentence = paragraph[cursor:].strip()
-                start = para_start + found
-                spans.append((start, start + len(sentence)))
-                cursor = found + len(sentence)
-        para_start += len(paragraph) + 2
-    return tuple((s, e) for s, e in spans if e > s)

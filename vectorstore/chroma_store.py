@@ -120,6 +120,32 @@ class CheckReport:
     repaired: bool
 
 
+class LiveChunkTally:
+    """Sorts stored chunks against the registry; `check()` and exports must agree on this rule.
+
+    A chunk is live only if its document is registered with the chunk's content hash (anything
+    else is an orphan left by a crash); a registered document is whole only if exactly its
+    `chunk_count` live chunks were seen.
+    """
+
+    def __init__(self, registry: dict[tuple[str, str], tuple[str, int]]) -> None:
+        self._registry = registry  # (scope, document_id) -> (content_hash, chunk_count)
+        self._seen: dict[tuple[str, str], int] = {}
+
+    def count_if_live(self, meta: dict) -> bool:
+        """Count a chunk (by its metadata) towards its document if it is live; False for an orphan."""
+        key = (meta["scope"], meta["document_id"])
+        record = self._registry.get(key)
+        if record is None or record[0] != meta["content_hash"]:
+            return False
+        self._seen[key] = self._seen.get(key, 0) + 1
+        return True
+
+    def incomplete(self) -> list[tuple[str, str]]:
+        """Registered documents, in registry order, whose live chunks counted are not their chunk_count."""
+        return [key for key, (_, chunk_count) in self._registry.items() if self._seen.get(key, 0) != chunk_count]
+
+
 class ChromaStore:
     """The one place that talks to Chroma."""
 
@@ -508,12 +534,16 @@ class ChromaStore:
             {"scope": scope} if scope is not None else None,
             {"document_id": {"$in": sorted(set(document_ids))}} if document_ids is not None else None,
         ])
+        yield from self.iter_rows(self._chunks, ["documents", "metadatas"], where=where, batch=batch)
+
+    def iter_rows(self, collection, include: list[str], *, where: dict | None = None, batch: int = 5000) -> Iterator[tuple]:
+        """Every row of `collection` matching `where`, read `batch` at a time: (id, *the `include` fields)."""
         offset = 0
         while True:
-            got = self._call(self._chunks.get, where=where, include=["metadatas", "documents"], limit=batch, offset=offset)
+            got = self._call(collection.get, where=where, include=include, limit=batch, offset=offset)
             if not got["ids"]:
                 return
-            yield from zip(got["ids"], got["documents"], got["metadatas"])
+            yield from zip(got["ids"], *(got[name] for name in include))
             offset += len(got["ids"])
 
     def _live_hashes(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
@@ -552,18 +582,14 @@ class ChromaStore:
         """Compare chunks with the registry; optionally delete orphans left by a crash."""
         with self._writing():
             registry = {(r.scope, r.document_id): r for r in self.list_documents()}
+            tally = LiveChunkTally({key: (r.content_hash, r.chunk_count) for key, r in registry.items()})
             orphan_ids: list[str] = []
-            seen: dict[tuple[str, str], int] = {}
             total = 0
             for chunk_id, _text, meta in self.iter_chunks():
                 total += 1
-                key = (meta["scope"], meta["document_id"])
-                record = registry.get(key)
-                if record is None or record.content_hash != meta["content_hash"]:
+                if not tally.count_if_live(meta):
                     orphan_ids.append(chunk_id)
-                else:
-                    seen[key] = seen.get(key, 0) + 1
-            incomplete = [r.document_id for key, r in registry.items() if seen.get(key, 0) != r.chunk_count]
+            incomplete = [registry[key].document_id for key in tally.incomplete()]
             if repair:
                 for offset in range(0, len(orphan_ids), _ADD_BATCH):
                     self._call(self._chunks.delete, ids=orphan_ids[offset:offset + _ADD_BATCH])

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO
 
-from vectorstore.chroma_store import ChromaStore
+from vectorstore.chroma_store import ChromaStore, LiveChunkTally
 from vectorstore.errors import StoreError
 
 FORMAT = "citebot-export/1"
@@ -37,22 +37,10 @@ class TransferCounts:
     audit: int = 0
     skipped_orphans: int = 0
     model: str = ""
-    extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {"chunks": self.chunks, "documents": self.documents, "audit": self.audit,
                 "skipped_orphans": self.skipped_orphans, "embedding_model": self.model}
-
-
-def _rows(store: ChromaStore, collection, include: list[str]) -> Iterator[tuple]:
-    offset = 0
-    while True:
-        got = store._call(collection.get, include=include, limit=_BATCH, offset=offset)
-        if not got["ids"]:
-            return
-        columns = [got["ids"]] + [got[name] for name in include]
-        yield from zip(*columns)
-        offset += len(got["ids"])
 
 
 def export_store(store: ChromaStore, out: IO[str], *, embedding_model: str) -> TransferCounts:
@@ -64,18 +52,16 @@ def export_store(store: ChromaStore, out: IO[str], *, embedding_model: str) -> T
     chunks_c, documents_c, audit_c = store.collections()
     counts = TransferCounts(model=embedding_model)
     out.write(json.dumps({"type": "header", "format": FORMAT, "embedding_model": embedding_model}) + "\n")
-    registry = {(m["scope"], m["document_id"]): (rid, m) for rid, m in _rows(store, documents_c, ["metadatas"])}
-    seen: dict[tuple[str, str], int] = {}
-    for cid, text, meta, vector in _rows(store, chunks_c, ["documents", "metadatas", "embeddings"]):
-        key = (meta["scope"], meta["document_id"])
-        if key not in registry or registry[key][1]["content_hash"] != meta["content_hash"]:
+    registry = {(m["scope"], m["document_id"]): (rid, m) for rid, m in store.iter_rows(documents_c, ["metadatas"], batch=_BATCH)}
+    tally = LiveChunkTally({key: (m["content_hash"], m["chunk_count"]) for key, (_, m) in registry.items()})
+    for cid, text, meta, vector in store.iter_rows(chunks_c, ["documents", "metadatas", "embeddings"], batch=_BATCH):
+        if not tally.count_if_live(meta):
             counts.skipped_orphans += 1
             continue
-        seen[key] = seen.get(key, 0) + 1
         row = {"type": "chunk", "id": cid, "text": text, "metadata": meta, "embedding": [float(x) for x in vector]}
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
         counts.chunks += 1
-    torn = [m["document_id"] for key, (_, m) in registry.items() if seen.get(key, 0) != m["chunk_count"]]
+    torn = [registry[key][1]["document_id"] for key in tally.incomplete()]
     if torn:
         raise TransferError(
             f"{len(torn)} documents changed while exporting (e.g. {torn[0]}); run the export again "
@@ -84,7 +70,7 @@ def export_store(store: ChromaStore, out: IO[str], *, embedding_model: str) -> T
     for rid, meta in registry.values():
         out.write(json.dumps({"type": "document", "id": rid, "metadata": meta}, ensure_ascii=False) + "\n")
         counts.documents += 1
-    for aid, meta in _rows(store, audit_c, ["metadatas"]):
+    for aid, meta in store.iter_rows(audit_c, ["metadatas"], batch=_BATCH):
         out.write(json.dumps({"type": "audit", "id": aid, "metadata": meta}, ensure_ascii=False) + "\n")
         counts.audit += 1
     return counts
