@@ -17,7 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from vectorstore.chroma_store import ChromaStore, LiveChunkTally
+from vectorstore.chroma_store import ChromaStore
+from vectorstore.consistency import LiveChunkTally
 from vectorstore.errors import StoreError
 
 FORMAT = "citebot-export/1"
