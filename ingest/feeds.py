@@ -62,6 +62,8 @@ def _date(entry) -> str:
 def parse_feed(data: bytes, *, origin: str) -> list[FeedEntry]:
     import feedparser
 
+    from ingest.formats import is_http_url  # formats imports yaml; only feeds need it here
+
     parsed = feedparser.parse(data)
     if not parsed.entries:
         if parsed.get("bozo"):
@@ -74,8 +76,11 @@ def parse_feed(data: bytes, *, origin: str) -> list[FeedEntry]:
         if e.get("content"):
             content = max((c.get("value", "") for c in e.content), key=len)
         text = _html_to_text(content or e.get("summary", ""))
+        link = (e.get("link") or "").strip()
         entries.append(FeedEntry(
-            title=(e.get("title") or "").strip(), link=(e.get("link") or "").strip(),
+            # a citation links to the entry's page: a 'javascript:' or relative link is dropped, as
+            # front-matter URLs are refused, and the entry is cited by its feed instead
+            title=(e.get("title") or "").strip(), link=link if is_http_url(link) else "",
             author=(e.get("author") or "").strip(), published_at=_date(e), text=text, outlet=outlet,
         ))
     return entries

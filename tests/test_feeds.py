@@ -32,6 +32,15 @@ def test_feed_file_entries_become_articles_without_network(citebot, tmp_path):
     assert ferry.published_at.startswith("2024-03-26")
 
 
+def test_a_feed_entry_link_that_is_not_a_web_address_is_never_stored(citebot, tmp_path):
+    path = tmp_path / "news.rss"
+    path.write_text(RSS.format(base="https://gazette.example.org").replace("https://gazette.example.org/ferry", "javascript:alert(1)"))
+    report = citebot.ingest([str(path)])
+    assert [i.status for i in report.items] == ["added", "added"]
+    urls = {r.title: r.url for r in citebot.sources()}
+    assert urls == {"Ferry service resumes": "", "Harbour crane replaced": "https://gazette.example.org/crane"}
+
+
 def test_feed_url_follows_links_and_falls_back_to_entry_text(tmp_path, embedder):
     from bot.library import Citebot
 
