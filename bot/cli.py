@@ -120,7 +120,7 @@ def ingest(ctx: click.Context, targets: tuple[str, ...], scope: str | None, as_j
             "added": report.count("added"), "updated": report.count("updated"),
             "unchanged": report.count("unchanged"), "duplicate": report.count("duplicate"),
             "failed": report.count("failed"),
-            "items": [i.to_dict() for i in report.items],
+            "items": [i.to_dict() for i in report.items], "warnings": report.warnings,
         })
     else:
         from bot.render import terminal_safe  # titles and errors come from the sources: data, not escapes
@@ -135,6 +135,8 @@ def ingest(ctx: click.Context, targets: tuple[str, ...], scope: str | None, as_j
             f"{report.count('unchanged')} unchanged, {report.count('duplicate')} duplicate, "
             f"{report.count('failed')} failed."
         )
+        for warning in report.warnings:
+            click.echo(f"warning: {terminal_safe(warning)}", err=True)
     if report.failed:
         sys.exit(3)
 

@@ -330,5 +330,6 @@ def ingest_report_page(report) -> Page:
                 f"\u2705 {item.status.capitalize()}: \u201c{neutralise(item.title)}\u201d "
                 f"({neutralise(item.outlet or 'no outlet')}, {item.chunks} chunks, hash `{item.content_hash[:12]}`)"
             )
+    lines += [f"\u26a0\ufe0f {neutralise(w)}" for w in report.warnings]
     text = "\n".join(trim(line, 500) for line in lines) or "Nothing to ingest."
     return Page(content=trim(text, CONTENT_MAX))

@@ -151,3 +151,18 @@ def test_a_freshness_note_that_does_not_fit_gets_a_page_of_its_own():
     assert pages[-1].embeds[0]["description"].startswith("As of 2026-11-25, the newest source")
     assert "last last" in pages[-2].embeds[0]["description"]
     assert pages[-1].embeds[0]["footer"]["text"] == f"Part {len(pages)} of {len(pages)}"
+
+
+def test_an_ingest_reply_carries_its_warnings_inert():
+    from bot.discord_format import ingest_report_page
+    from bot.library import IngestReport, ItemResult
+
+    report = IngestReport(
+        items=[ItemResult(origin="a.md", status="added", title="Harbour news", outlet="Coast Daily", chunks=2, content_hash="ab" * 32)],
+        warnings=["keyword index not updated yet (disk full @everyone); the next question retries it"],
+    )
+    content = ingest_report_page(report).content
+    lines = content.splitlines()
+    assert lines[0].startswith("\u2705 Added: \u201cHarbour news\u201d")
+    assert lines[1].startswith("\u26a0\ufe0f keyword index not updated yet")
+    assert "@everyone" not in content  # neutralised like every other text from outside

@@ -19,7 +19,7 @@ def test_a_rare_word_is_found_by_keyword_search(citebot, tmp_path):
     _article(tmp_path / "a.md", "Harbour news", "Coast Daily", "The ferry Zephyrine ran aground near the pier on Monday.")
     _article(tmp_path / "b.md", "Weather", "Coast Daily", "Storms are expected over the harbour this week, forecasters said.")
     citebot.ingest([str(tmp_path)])
-    assert citebot.retriever.lexical.sync(citebot.store) == 2  # synced from the store's registry
+    assert citebot.retriever.lexical.sync(citebot.store) == 0  # the ingest already indexed both
     ids = citebot.retriever.lexical.search("What happened to the Zephyrine?", k=5)
     top = citebot.store.get_passages(ids)
     assert [p.title for p in top] == ["Harbour news"]
@@ -137,3 +137,39 @@ def test_an_articles_further_passages_yield_only_to_nearly_as_strong_hits_of_oth
     order = _discount(list(scores), dict(scores), lambda c: c[0], 0.7)
     assert order == ["a1", "b1", "a2", "a3", "c1"]  # a2 (0.63) yields to b1, a3 (0.34) still beats weak c1
     assert _discount(list(scores), dict(scores), lambda c: c[0], 1.0) == list(scores)  # 1.0 = off
+
+
+def test_an_ingest_leaves_the_keyword_index_up_to_date(citebot, tmp_path):
+    """The moderator who ingests waits for the keyword index, not the first member who asks."""
+    from vectorstore.lexical import LexicalIndex
+
+    _article(tmp_path / "a.md", "Harbour news", "Coast Daily", "The ferry Zephyrine ran aground near the pier on Monday.")
+    report = citebot.ingest([str(tmp_path / "a.md")])
+    assert report.warnings == []
+    index = LexicalIndex(citebot.settings.home / "lexical" / "keywords.sqlite")  # as another process sees it
+    try:
+        assert [p.title for p in citebot.store.get_passages(index.search("Zephyrine", k=5))] == ["Harbour news"]
+        assert index.sync(citebot.store) == 0  # nothing left for a question to do
+    finally:
+        index.close()
+
+
+def test_an_overwritten_keyword_index_is_rebuilt_from_the_store(tmp_path, embedder):
+    home = tmp_path / "home"
+    _article(tmp_path / "a.md", "Harbour news", "Coast Daily", "The ferry Zephyrine ran aground near the pier on Monday.")
+    Citebot(make_settings(home), embedder=embedder).ingest([str(tmp_path / "a.md")])
+    (home / "lexical" / "keywords.sqlite").write_bytes(b"not a database" * 100)
+    bot = Citebot(make_settings(home), embedder=embedder)
+    assert [p.title for p in bot.retrieve("What happened to the Zephyrine?")][:1] == ["Harbour news"]
+    assert bot.retriever.lexical.search("Zephyrine", k=5)  # found by the rebuilt keyword index itself
+
+
+def test_a_keyword_index_that_cannot_be_updated_loses_no_article(tmp_path, embedder):
+    home = tmp_path / "home"
+    (home / "lexical" / "keywords.sqlite").mkdir(parents=True)  # a folder where the index file belongs
+    bot = Citebot(make_settings(home), embedder=embedder)
+    _article(tmp_path / "a.md", "Harbour news", "Coast Daily", "The ferry Zephyrine ran aground near the pier on Monday.")
+    report = bot.ingest([str(tmp_path / "a.md")])
+    assert [i.status for i in report.items] == ["added"]
+    assert len(report.warnings) == 1 and "keyword index" in report.warnings[0] and "next question" in report.warnings[0]
+    assert [d.title for d in bot.store.list_documents()] == ["Harbour news"]

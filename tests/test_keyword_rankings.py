@@ -86,7 +86,8 @@ def test_documents_another_process_ingests_are_indexed_without_rereading_the_oth
     reader = Citebot(make_settings(home), embedder=embedder)
     reader.ingest([str(tmp_path / "a.md")])
     assert reader.retrieve("Zephyrine ferry aground")
-    writer = Citebot(make_settings(home), embedder=embedder)  # another process's handle on the same store
+    # another process's handle on the same store, one that leaves the keyword index alone
+    writer = Citebot(make_settings(home, hybrid_search=False), embedder=embedder)
     _article(tmp_path / "b.md", "Bridge works", "Coast Daily", "Crews closed the Ostravel bridge for repairs overnight.")
     writer.ingest([str(tmp_path / "b.md")])
     read = []
@@ -110,7 +111,7 @@ def test_a_reader_sees_what_another_process_indexed(tmp_path, embedder):
     writer = Citebot(make_settings(home), embedder=embedder)
     _article(tmp_path / "b.md", "Bridge works", "Coast Daily", "Crews closed the Ostravel bridge for repairs overnight.")
     writer.ingest([str(tmp_path / "b.md")])
-    assert writer.retriever.lexical.sync(writer.store) == 1  # the writer's process indexes it
+    assert writer.retriever.lexical.sync(writer.store) == 0  # the writer's ingest indexed it
     assert reader.retriever.lexical.sync(reader.store) == 0  # nothing left for the reader to do…
     assert len(reader.retriever.lexical.search("Ostravel", k=5)) == 1  # …but its searches see the new commit
 
@@ -191,3 +192,27 @@ def test_postings_written_with_another_schema_are_rebuilt(bot, index):
         assert reopened.search(QUESTION, k=10) == expected
     finally:
         reopened.close()
+
+
+def test_an_update_blocked_by_another_process_says_so_and_then_succeeds(tmp_path, embedder):
+    import sqlite3
+
+    from tests.test_hybrid_retrieval import _article
+    from vectorstore.errors import StoreBusy
+
+    home = tmp_path / "home"
+    _article(tmp_path / "a.md", "Harbour news", "Coast Daily", "The ferry Zephyrine ran aground near the pier on Monday.")
+    Citebot(make_settings(home, hybrid_search=False), embedder=embedder).ingest([str(tmp_path / "a.md")])
+    store = Citebot(make_settings(home), embedder=embedder).store
+    index = lexical.LexicalIndex(home / "lexical" / "keywords.sqlite", busy_timeout_s=0.2)
+    other = sqlite3.connect(str(index.path), isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another process is mid-update
+        with pytest.raises(StoreBusy, match="another citebot process is updating the keyword index"):
+            index.sync(store)
+        other.execute("ROLLBACK")
+        assert index.sync(store) == 1
+        assert index.search("Zephyrine", k=5)
+    finally:
+        other.close()
+        index.close()

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import tantivy
 
-from vectorstore.errors import StoreError
+from vectorstore.errors import StoreBusy, StoreError
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Words that carry no topic; BM25 would weigh them low anyway, but dropping them keeps queries short.
@@ -103,7 +103,9 @@ class LexicalIndex:
 
     `path` is the bookkeeping SQLite file; the postings live in the directory `path` + ".tantivy"."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, busy_timeout_s: float = 60.0) -> None:
+        """`busy_timeout_s`: how long to wait for another process's index update (a first build at
+        100k chunks takes ~14 s) before giving up with `StoreBusy`."""
         self.path = path
         self.postings_dir = Path(str(path) + ".tantivy")
         self._lock = threading.Lock()
@@ -115,11 +117,33 @@ class LexicalIndex:
         self._analyzer = _analyzer()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=60, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._open_postings()
+            try:
+                self._connect(busy_timeout_s)
+            except sqlite3.DatabaseError as err:
+                if isinstance(err, sqlite3.OperationalError):
+                    raise
+                # not SQLite at all (overwritten, or torn by a full disk): the index is only a
+                # cache of the store, so it is thrown away and rebuilt by the next sync
+                self._discard_files()
+                self._connect(busy_timeout_s)
+        except sqlite3.OperationalError as err:
+            if "locked" in str(err):
+                raise StoreBusy("another citebot process is updating the keyword index; try again when it is done") from None
+            raise StoreError(f"cannot open the keyword index at {path} ({err}); delete it to rebuild") from None
         except (sqlite3.Error, OSError, ValueError) as err:
             raise StoreError(f"cannot open the keyword index at {path} ({err}); delete it to rebuild") from None
+
+    def _connect(self, busy_timeout_s: float) -> None:
+        self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=busy_timeout_s, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._open_postings()
+
+    def _discard_files(self) -> None:
+        if getattr(self, "_db", None) is not None:
+            self._db.close()
+        for name in (self.path.name, self.path.name + "-wal", self.path.name + "-shm"):
+            (self.path.parent / name).unlink(missing_ok=True)
+        shutil.rmtree(self.postings_dir, ignore_errors=True)
 
     def _open_postings(self) -> None:
         """Open (or create) the tantivy directory; bookkeeping that does not describe it is reset,
@@ -146,7 +170,8 @@ class LexicalIndex:
             self._index = index
             self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
             raise
         self._index.register_tokenizer(_ANALYZER, self._analyzer)
         self._index.config_reader(reload_policy="Manual")
@@ -190,7 +215,9 @@ class LexicalIndex:
             except BaseException as err:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
-                if isinstance(err, (ValueError, OSError)):
+                if isinstance(err, sqlite3.OperationalError) and "locked" in str(err):
+                    raise StoreBusy("another citebot process is updating the keyword index; try again when it is done") from None
+                if isinstance(err, (ValueError, OSError, sqlite3.Error)):
                     raise StoreError(f"keyword index update failed ({err}); delete {self.path} to rebuild it") from None
                 raise
 
