@@ -25,7 +25,8 @@ from ingest.chunking import chunk_document, embedding_text
 from ingest.document import SourceDocument, document_id_for
 from ingest.errors import IngestError
 from ingest.text import encode_spans, sentence_spans
-from vectorstore.chroma_store import ChromaStore, StoreConfig, all_of  # no chromadb import until a store is opened
+from vectorstore.chroma_connection import StoreConfig
+from vectorstore.chroma_store import ChromaStore, all_of  # no chromadb import until a store is opened
 from vectorstore.embeddings import Embedder, OnnxEmbedder, SentenceTransformerEmbedder
 from vectorstore.errors import StoreError
 from vectorstore.lexical import LexicalIndex, retire_fts5_index

@@ -22,8 +22,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from vectorstore.chroma_connection import StoreConfig, connect, store_error
 from vectorstore.consistency import LiveChunkTally
-from vectorstore.errors import StoreError, StoreUnavailable
+from vectorstore.errors import StoreError
 from vectorstore.locking import write_lock
 from vectorstore.records import CITATION_FIELDS, AuditEntry, ChunkRecord, DocumentRecord, Passage, TrustEntry
 
@@ -34,21 +35,6 @@ TRUST = "citebot_trust"  # moderators' source registry: domain -> trust tier, pe
 _PLACEHOLDER_VECTOR = [0.0]  # registry and audit records are looked up by id/metadata, never by vector
 _ADD_BATCH = 2000
 _TRANSIENT_RETRIES = 6  # 0.05 s doubling: up to ~3 s in all
-
-
-@dataclass(frozen=True)
-class StoreConfig:
-    """Where the store lives: a local folder (embedded) or a Chroma server URL."""
-
-    path: Path | None = None
-    url: str | None = None
-    headers: dict[str, str] | None = None
-    lock_timeout_s: float = 60.0
-    database: str | None = None  # a Chroma server database; None = Chroma's default database
-
-    @property
-    def describe(self) -> str:
-        return self.url or str(self.path)
 
 
 def _date_ordinal(value: str) -> int:
@@ -93,25 +79,6 @@ def all_of(clauses: Iterable[dict | None]) -> dict | None:
     return present[0] if len(present) == 1 else ({"$and": present} if present else None)
 
 
-def _is_chroma_error(err: Exception) -> bool:
-    """Errors the server answered with (bad auth, bad request), as opposed to "not reachable"."""
-    from chromadb.errors import ChromaError
-
-    return isinstance(err, ChromaError)
-
-
-def _ensure_database(name: str, **where) -> None:
-    """Create the named server database on first use, so one server can hold several stores."""
-    import chromadb
-    from chromadb.errors import NotFoundError
-
-    admin = chromadb.AdminClient(chromadb.HttpClient(**where).get_settings())
-    try:
-        admin.get_database(name)
-    except NotFoundError:
-        admin.create_database(name)
-
-
 @dataclass(frozen=True)
 class CheckReport:
     documents: int
@@ -132,7 +99,7 @@ class ChromaStore:
         self._open()
 
     def _open(self) -> None:
-        self._client = self._connect(self.config)
+        self._client = connect(self.config)
         try:
             self._chunks = self._client.get_or_create_collection(
                 CHUNKS, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
@@ -184,50 +151,10 @@ class ChromaStore:
         SharedSystemClient._identifier_to_system.pop(str(self.config.path), None)
         self._open()
 
-    # -- connection -------------------------------------------------------------------------
-    @staticmethod
-    def _connect(config: StoreConfig):
-        import chromadb
-        from chromadb.config import Settings
-
-        settings = Settings(anonymized_telemetry=False, allow_reset=False)
-        try:
-            if config.url:
-                from urllib.parse import urlsplit
-
-                parts = urlsplit(config.url)
-                where = dict(
-                    host=parts.hostname or "127.0.0.1",
-                    port=parts.port or (443 if parts.scheme == "https" else 8000),
-                    ssl=parts.scheme == "https",
-                    headers=config.headers or {},
-                    settings=settings,
-                )
-                if config.database:
-                    _ensure_database(config.database, **where)
-                    where["database"] = config.database
-                return chromadb.HttpClient(**where)
-            assert config.path is not None
-            config.path.mkdir(parents=True, exist_ok=True)
-            return chromadb.PersistentClient(path=str(config.path), settings=settings)
-        except Exception as err:
-            raise ChromaStore._wrap_for(config, err) from None
-
-    @staticmethod
-    def _wrap_for(config: StoreConfig, err: Exception) -> StoreError:
-        if config.url and not _is_chroma_error(err):
-            return StoreUnavailable(
-                f"cannot reach the Chroma server at {config.url} ({type(err).__name__}); "
-                "start it with 'chroma run' or check CITEBOT_CHROMA_URL"
-            )
-        if config.url:
-            return StoreError(f"the Chroma server at {config.url} refused the request: {err}")
-        return StoreError(f"cannot open the store at {config.path} ({err}); check CITEBOT_HOME")
-
     def _wrap(self, err: Exception) -> StoreError:
         if isinstance(err, StoreError):
             return err
-        return self._wrap_for(self.config, err)
+        return store_error(self.config, err)
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
