@@ -17,6 +17,7 @@ from ingest.text import cached_sentence_spans, decode_spans
 from vectorstore.embeddings import Embedder
 from vectorstore.lexical import query_terms, words
 from vectorstore.records import Passage
+from vectorstore.sentence_vectors import decode as decode_sentence_vectors
 
 # Contract strings: tests, scripts and the Discord adapter rely on these exact phrases.
 CANNOT_ANSWER = "The ingested sources don't say."
@@ -128,6 +129,7 @@ class _Candidate:
     attribution: Attribution = field(default_factory=lambda: Attribution("report"))
     vector: np.ndarray | None = None
     rank: int = 0  # of its passage in the retrieval order
+    pooled: np.ndarray | None = None  # its vector stored at ingest (vectorstore/sentence_vectors.py), if any
     keywords: float = 0.0  # bonus for the question's distinctive words, less a passage-rank cost (_keyword_scores)
     relevance: float = 0.0  # the semantic score the quoting floor `min_sentence_score` applies to
 
@@ -137,14 +139,17 @@ def _candidates(passages: list[Passage]) -> list[_Candidate]:
     found: list[_Candidate] = []
     for rank, passage in enumerate(passages):
         stored = decode_spans(passage.extra.get("sentences", ""), len(passage.text))
-        for s, e in stored if stored is not None else cached_sentence_spans(passage.text):
+        spans = stored if stored is not None else cached_sentence_spans(passage.text)
+        # vectors were stored for exactly the stored spans; chunks without either get none
+        pooled = decode_sentence_vectors(passage.extra.get("sentence_vectors", ""), len(spans)) if stored is not None else []
+        for i, (s, e) in enumerate(spans):
             start, end = passage.start + s, passage.start + e
             text = passage.text[s:e]
             key = (passage.document_id, start)
             if key in seen or len(text) < _MIN_SENTENCE_CHARS:
                 continue
             seen.add(key)
-            found.append(_Candidate(passage, start, end, text, rank=rank))
+            found.append(_Candidate(passage, start, end, text, rank=rank, pooled=pooled[i] if pooled else None))
     return found
 
 
@@ -252,10 +257,15 @@ def compose_answer(question: str, query: str, passages: list[Passage], embedder:
     if candidates:
         _keyword_scores(query, candidates)
         shortlist = sorted(candidates, key=lambda c: (c.keywords, -c.rank), reverse=True)[:EMBEDDED_CANDIDATES]
-        vectors = embedder.embed_documents([query] + [c.text for c in shortlist])
-        sims = vectors[1:] @ vectors[0]
-        for candidate, sim, vector in zip(shortlist, np.asarray(sims, dtype=float), vectors[1:]):
-            candidate.relevance = 0.75 * float(sim) + 0.25 * candidate.passage.score
+        # only sentences without a vector stored at ingest go to the model (the question is cached)
+        question_vector = embedder.embed_query(query)
+        missing = [c for c in shortlist if c.pooled is None or c.pooled.shape != question_vector.shape]
+        fresh = embedder.embed_documents([c.text for c in missing]) if missing else []
+        embedded = {id(c): v for c, v in zip(missing, fresh)}
+        for candidate in shortlist:
+            vector = embedded.get(id(candidate), candidate.pooled)
+            sim = float(vector @ question_vector)
+            candidate.relevance = 0.75 * sim + 0.25 * candidate.passage.score
             candidate.score = candidate.relevance + candidate.keywords
             candidate.vector = vector
             candidate.attribution = attribute(candidate.text)  # only shortlisted sentences can be quoted

@@ -231,12 +231,10 @@ def _filler(rng: random.Random, sentences: list[str], vectors, n: int, noise: fl
     return texts, out
 
 
-def _filler_spans(text: str) -> str:
-    """A filler chunk's sentence spans as ingest would store them (`encode_spans`), taken from how
-    it was built (sentences joined by spaces) instead of running pysbd on 100k chunks; the exact
-    boundaries do not matter for timing, only that answering reads them from the store."""
-    from ingest.text import encode_spans
-
+def _filler_spans(text: str) -> list[tuple[int, int]]:
+    """A filler chunk's sentence spans, taken from how it was built (sentences joined by spaces)
+    instead of running pysbd on 100k chunks; the exact boundaries do not matter for timing, only
+    that answering reads them (and their vectors) from the store as it does for ingested chunks."""
     spans, pos = [], 0
     for part in text.split(" "):
         spans.append((pos, pos + len(part)))
@@ -248,13 +246,15 @@ def _filler_spans(text: str) -> str:
             if e > start:
                 merged.append((start, e))
             start = e + 1
-    return encode_spans([(s, e) for s, e in merged if text[s:e].strip()])
+    return [(s, e) for s, e in merged if text[s:e].strip()]
 
 
 class _QueryStore:
     """Grows a benchmark store to target sizes: real chunks first, then filler documents."""
 
     def __init__(self, home: Path, docs_chunks, vectors, per_doc: int) -> None:
+        import numpy as np
+
         from ingest.text import sentence_spans
 
         self.bot = _bot(home)
@@ -263,22 +263,29 @@ class _QueryStore:
         self.per_doc = per_doc
         self.size = 0
         self.real_used = 0
-        self.real_offset = 0
+        self.real_chunks = 0
         self.rng = random.Random(6)
+        self.nrng = np.random.default_rng(6)
         self.sentences = [c.text[s:e] for _, chunks in docs_chunks for c in chunks for s, e in sentence_spans(c.text)]
         self.fillers = 0
 
     def grow_to(self, target: int) -> None:
+        import numpy as np
+
+        from ingest.text import encode_spans, sentence_spans
         from vectorstore.records import ChunkRecord, DocumentRecord
+        from vectorstore.sentence_vectors import embed_with_sentences
+        from vectorstore.sentence_vectors import encode as encode_sentence_vectors
 
         bot = self.bot
         while self.size < target and self.real_used < len(self.docs_chunks):
             doc, chunks = self.docs_chunks[self.real_used]
-            vecs = self.vectors[self.real_offset:self.real_offset + len(chunks)]
             self.real_used += 1
-            self.real_offset += len(chunks)
-            bot._store_document(doc, bot._document_id(doc, "global"), chunks, vecs, "bench", "global")
+            spans = [sentence_spans(c.text) for c in chunks]  # stored and embedded as ingest does
+            embedded = embed_with_sentences(bot.embedder, [c.text for c in chunks], spans)
+            bot._store_document(doc, bot._document_id(doc, "global"), chunks, spans, embedded, "bench", "global")
             self.size += len(chunks)
+            self.real_chunks += len(chunks)
         while self.size < target:
             n = min(self.per_doc, target - self.size)
             texts, vecs = _filler(self.rng, self.sentences, self.vectors, n)
@@ -290,7 +297,14 @@ class _QueryStore:
             )
             pos, records = 0, []
             for i, (t, v) in enumerate(zip(texts, vecs)):
-                records.append(ChunkRecord(i, t, pos, pos + len(t), v.tolist(), sentences=_filler_spans(t)))
+                spans = _filler_spans(t)
+                # each sentence's vector: the chunk's, with its own noise (decoded like a real one)
+                noisy = v + self.nrng.normal(0.0, 0.03, size=(len(spans), len(v))).astype(np.float32)
+                noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+                records.append(ChunkRecord(
+                    i, t, pos, pos + len(t), v.tolist(), sentences=encode_spans(spans),
+                    sentence_vectors=encode_sentence_vectors(list(noisy), len(v)),
+                ))
                 pos += len(t) + 1
             bot.store.put_document(record, records)
             self.size += n
@@ -409,8 +423,8 @@ def run_bench(cfg: BenchConfig, *, log=lambda msg: None) -> dict:
             query_cpu_p50_ms=cpu50, query_answered=answered,
             query_rss_mb=max(rss, bot_rss[largest]), query_ask_process_rss_mb=ask_rss,
             bot_like_process_rss_mb=bot_rss, store_build_s=build_s, store_mb=store_mb,
-            filler_chunks=store.size - store.real_offset, real_chunks_in_query_store=store.real_offset,
-            filler_method="3-6 random corpus sentences per chunk; vector = a real chunk vector + N(0, 0.03) noise, renormalised; inserted via ChromaStore.put_document",
+            filler_chunks=store.size - store.real_chunks, real_chunks_in_query_store=store.real_chunks,
+            filler_method="3-6 random corpus sentences per chunk; vector = a real chunk vector + N(0, 0.03) noise, renormalised (each sentence's stored vector: the chunk's + its own such noise); inserted via ChromaStore.put_document",
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -32,6 +32,8 @@ from vectorstore.errors import StoreError
 from vectorstore.lexical import LexicalIndex, retire_fts5_index
 from vectorstore.query_analysis import unknown_sources
 from vectorstore.records import AuditEntry, ChunkRecord, DocumentRecord, Passage, TrustEntry
+from vectorstore.sentence_vectors import embed_with_sentences
+from vectorstore.sentence_vectors import encode as encode_sentence_vectors
 
 if TYPE_CHECKING:  # imported where used: the parsers pull in httpx, yaml, pypdf, trafilatura; `ask` needs none
     from ingest.sources import ReadLimits, SourceResult
@@ -204,18 +206,19 @@ class Citebot:
         # A batch is embedded on a worker thread (the model releases the GIL) while this thread
         # stores the previous batch and parses and chunks the next articles: the pipeline then
         # costs little more than the model itself.
-        pending: list[tuple[int, SourceDocument, str, list]] = []
+        pending: list[tuple[int, SourceDocument, str, list, list]] = []  # slot, document, id, chunks, their sentence spans
         queued: dict[str, str] = {}  # content hash -> origin, for duplicates within one run
         in_flight: list[tuple[list, Future | None]] = []
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="citebot-embed")
 
         def store(batch: list, future: Future | None) -> None:
-            vectors = future.result() if future is not None else []
+            vectors, sentence_vectors = future.result() if future is not None else ([], [])
             offset = 0
-            for slot, document, document_id, chunks in batch:
-                chunk_vectors = vectors[offset:offset + len(chunks)]
-                offset += len(chunks)
-                report.items[slot] = self._store_document(document, document_id, chunks, chunk_vectors, actor, scope)
+            for slot, document, document_id, chunks, spans in batch:
+                n = len(chunks)
+                embedded = (vectors[offset:offset + n], sentence_vectors[offset:offset + n])
+                offset += n
+                report.items[slot] = self._store_document(document, document_id, chunks, spans, embedded, actor, scope)
                 if progress:
                     progress(1)
 
@@ -229,8 +232,19 @@ class Citebot:
             batch = list(pending)
             pending.clear()
             with_context = self.settings.embed_article_context
-            texts = [embedding_text(d, c, with_context=with_context) for _, d, _, chunks in batch for c in chunks]
-            future = pool.submit(self.embedder.embed_documents, texts) if texts else None
+            texts, text_spans = [], []
+            for _, d, _, chunks, spans in batch:
+                for c, chunk_spans in zip(chunks, spans):
+                    text = embedding_text(d, c, with_context=with_context)
+                    shift = len(text) - len(c.text)  # a context header goes before the chunk's own text
+                    texts.append(text)
+                    text_spans.append([(s + shift, e + shift) for s, e in chunk_spans])
+            if not texts:
+                future = None
+            elif self.settings.store_sentence_vectors:
+                future = pool.submit(embed_with_sentences, self.embedder, texts, text_spans)
+            else:
+                future = pool.submit(lambda: (self.embedder.embed_documents(texts), [[None] * len(s) for s in text_spans]))
             while in_flight:
                 store(*in_flight.pop())
             in_flight.append((batch, future))
@@ -264,8 +278,8 @@ class Citebot:
                 queued[document.content_hash] = document.origin
                 chunks = chunk_document(document, max_chars=self.settings.chunk_max_chars)
                 report.items.append(ItemResult(origin=document.origin, status="pending"))
-                pending.append((len(report.items) - 1, document, document_id, chunks))
-                if sum(len(c) for *_, c in pending) >= _EMBED_BATCH_CHUNKS:
+                pending.append((len(report.items) - 1, document, document_id, chunks, [sentence_spans(c.text) for c in chunks]))
+                if sum(len(chunks) for _, _, _, chunks, _ in pending) >= _EMBED_BATCH_CHUNKS:
                     flush()
         try:
             flush()
@@ -294,16 +308,22 @@ class Citebot:
         locator = document.url or document.origin or document.content_hash
         return document_id_for(f"{scope}|{locator}")
 
-    def _store_document(self, document, document_id, chunks, vectors, actor, scope) -> ItemResult:
+    def _store_document(self, document, document_id, chunks, spans, embedded, actor, scope) -> ItemResult:
+        """Store one embedded document; `embedded` = (chunk vectors, each chunk's sentence vectors)."""
         record = DocumentRecord(
             document_id=document_id, scope=scope, title=document.title, content_hash=document.content_hash,
             chunk_count=len(chunks), outlet=document.outlet, author=document.author,
             published_at=document.published_at, url=document.url, origin=document.origin,
             ingested_by=actor, ingested_at=_now(),
         )
+        vectors, sentence_vectors = embedded
+        dimension = len(vectors[0]) if len(vectors) else 0
         records = [
-            ChunkRecord(c.index, c.text, c.start, c.end, [float(x) for x in v], sentences=encode_spans(sentence_spans(c.text)))
-            for c, v in zip(chunks, vectors)
+            ChunkRecord(
+                c.index, c.text, c.start, c.end, [float(x) for x in v], sentences=encode_spans(chunk_spans),
+                sentence_vectors=encode_sentence_vectors(pooled, dimension),
+            )
+            for c, v, chunk_spans, pooled in zip(chunks, vectors, spans, sentence_vectors)
         ]
         previous = self.store.put_document(record, records)
         status = "updated" if previous is not None else "added"

@@ -259,7 +259,8 @@ class ChromaStore:
                     documents=[c.text for c in batch],
                     metadatas=[
                         _clean_meta({**base, "chunk_index": c.index, "start": c.start, "end": c.end,
-                                     **({"sentences": c.sentences} if c.sentences else {})})
+                                     **({"sentences": c.sentences} if c.sentences else {}),
+                                     **({"sentence_vectors": c.sentence_vectors} if c.sentence_vectors else {})})
                         for c in batch
                     ],
                 )
@@ -469,6 +470,7 @@ class ChromaStore:
             extra={
                 "scope": meta.get("scope", ""), "chunk_index": int(meta.get("chunk_index", 0)),
                 **({"sentences": str(meta["sentences"])} if meta.get("sentences") else {}),
+                **({"sentence_vectors": str(meta["sentence_vectors"])} if meta.get("sentence_vectors") else {}),
             },
         )
 

@@ -183,6 +183,13 @@ def ensure_onnx_graph(model: str, cache_dir: Path) -> Path:
     return export_onnx(path, onnx_graph_path(path, Path(cache_dir)))
 
 
+def _mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """sentence-transformers' pooling: the mean of the real tokens' outputs, L2-normalised."""
+    weights = mask[:, :, None].astype(np.float32)
+    pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+    return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+
+
 class OnnxEmbedder:
     """The same model run by ONNX Runtime: no torch import at query time, ~1.5x faster encoding.
 
@@ -244,7 +251,8 @@ class OnnxEmbedder:
 
         return int(json.loads((self._path / "config.json").read_text())["hidden_size"])
 
-    def _encode_batch(self, encodings: list) -> np.ndarray:
+    def _run(self, encodings: list) -> tuple[np.ndarray, np.ndarray]:
+        """The transformer's token outputs for one padded batch, and its real-token mask."""
         session, _ = self._load()
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), width), dtype=np.int64)
@@ -253,9 +261,29 @@ class OnnxEmbedder:
             ids[row, :len(e.ids)] = e.ids
             mask[row, :len(e.ids)] = 1
         hidden = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
-        weights = mask[:, :, None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        return hidden, mask
+
+    def _encode_batch(self, encodings: list) -> np.ndarray:
+        return _mean_pool(*self._run(encodings))
+
+    def embed_with_sentences(self, texts: list[str], spans: list[list[tuple[int, int]]]) -> tuple[np.ndarray, list[list[np.ndarray | None]]]:
+        """Chunk vectors as `embed_documents` gives them, plus, from the same token outputs, a
+        vector for each character span of each text (its sentences): see sentence_vectors.py."""
+        from vectorstore.sentence_vectors import pool_spans
+
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        sentences: list[list[np.ndarray | None]] = [[] for _ in texts]
+        if not texts:
+            return out, sentences
+        _, tokenizer = self._load()
+        encodings = tokenizer.encode_batch(texts)
+        for batch in self._batches([len(e.ids) for e in encodings]):
+            hidden, mask = self._run([encodings[j] for j in batch])
+            pooled = _mean_pool(hidden, mask)
+            for row, j in enumerate(batch):
+                out[j] = pooled[row]
+                sentences[j] = pool_spans(hidden[row, :len(encodings[j].ids)], encodings[j].offsets, spans[j])
+        return out, sentences
 
     def _batches(self, lengths: list[int]) -> list[list[int]]:
         """Longest first, cut where a batch would pad a row by more than a fifth of its width.

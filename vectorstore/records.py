@@ -41,6 +41,9 @@ class ChunkRecord:
     # The chunk's sentence boundaries as an opaque compact string (the ingest side's encoding),
     # stored so answering needs no sentence splitter; "" for chunks stored without them.
     sentences: str = ""
+    # Those sentences' vectors, pooled from the chunk's token outputs at ingest (vectorstore/
+    # sentence_vectors.py), so answers need not embed them; "" where the backend gave none.
+    sentence_vectors: str = ""
 
 
 @dataclass(frozen=True)

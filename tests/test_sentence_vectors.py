@@ -1,0 +1,131 @@
+"""Sentence vectors stored at ingest: answers embed only the question, and still quote the right things."""
+
+import numpy as np
+import pytest
+
+from bot.answer import CONFLICT_NOTE
+from bot.library import Citebot
+from bot.render import render_answer
+from ingest.text import decode_spans
+from tests.conftest import CANONICAL_QUESTION, SAMPLE_CORPUS, make_settings
+from vectorstore import sentence_vectors
+
+
+class CountingEmbedder:
+    """The real ONNX model behind a pass-through recorder (nothing is faked): which texts reach it?"""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.texts: list[str] = []
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def embed_documents(self, texts):
+        self.texts += texts
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text):
+        return self.embed_documents([text])[0]
+
+    def embed_with_sentences(self, texts, spans):
+        return self.inner.embed_with_sentences(texts, spans)
+
+
+@pytest.fixture(scope="session")
+def onnx_home(tmp_path_factory, make_onnx):
+    home = tmp_path_factory.mktemp("onnx-sample-home")
+    report = Citebot(make_settings(home), embedder=make_onnx()).ingest([str(SAMPLE_CORPUS)])
+    assert not report.failed
+    return home
+
+
+def _stored(bot):
+    for _, text, meta in bot.store.iter_chunks():
+        spans = decode_spans(meta.get("sentences", ""), len(text))
+        yield text, spans, sentence_vectors.decode(meta.get("sentence_vectors", ""), len(spans or []))
+
+
+@pytest.mark.parametrize("with_header", [False, True], ids=["chunk only", "title/outlet/date header first"])
+def test_each_sentence_vector_is_pooled_from_that_sentence(tmp_path, make_onnx, with_header):
+    """Pooled in context, each sentence's vector is still nearer that sentence embedded alone than
+    its neighbour's: spans and tokens line up, also when a header precedes the chunk for the model."""
+    from tests.test_hybrid_retrieval import _article
+
+    first = "The ferry Zephyrine ran aground near the harbour pier early on Monday morning."
+    second = "Quarterly profits at the chip maker doubled on strong demand for graphics processors."
+    _article(tmp_path / "a.md", "Weekend weather outlook for the northern valleys and mountain passes", "Coast Daily", f"{first} {second}")
+    model = make_onnx()
+    bot = Citebot(make_settings(tmp_path / "home", embed_article_context=with_header), embedder=model)
+    bot.ingest([str(tmp_path / "a.md")])
+    [(text, spans, vectors)] = list(_stored(bot))
+    assert [text[s:e] for s, e in spans] == [first, second]
+    alone = model.embed_documents([first, second])
+    similarity = np.vstack(vectors) @ alone.T
+    assert similarity[0, 0] > similarity[0, 1] and similarity[1, 1] > similarity[1, 0]
+
+
+def test_answering_embeds_only_the_question(onnx_home, make_onnx):
+    model = CountingEmbedder(make_onnx())
+    bot = Citebot(make_settings(onnx_home), embedder=model)
+    answer = bot.ask(CANONICAL_QUESTION)
+    assert not answer.abstained
+    assert set(model.texts) <= {CANONICAL_QUESTION}  # the question (and its parts, if any); no sentence
+
+
+def test_the_canonical_answer_from_stored_sentence_vectors_shows_who_claimed_what(onnx_home, make_onnx):
+    answer = Citebot(make_settings(onnx_home), embedder=make_onnx()).ask(CANONICAL_QUESTION)
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "Ukraine–Russia border" in quotes and "arrested inside Russia" in quotes
+    assert any(c.kind == "claim" and "Putin" in c.speaker for c in answer.citations)
+    assert any(c.kind == "claim" and "Lukashenko" in c.speaker for c in answer.citations)
+    assert answer.conflict and render_answer(answer).startswith(CONFLICT_NOTE)
+
+
+def test_chunks_stored_without_sentence_vectors_are_answered_by_embedding_them(sample_home, embedder):
+    """The sentence-transformers backend (and stores written before this) pool nothing; the
+    answer engine then embeds the candidate sentences at question time, as before."""
+    model = CountingEmbedder(embedder)
+    bot = Citebot(make_settings(sample_home), embedder=model)
+    assert all(not vectors for _, _, vectors in _stored(bot))
+    answer = bot.ask(CANONICAL_QUESTION)
+    assert not answer.abstained
+    assert {c.quote for c in answer.citations} <= set(model.texts)  # every quoted sentence was embedded
+
+
+def test_encoded_vectors_come_back_as_unit_vectors_in_span_order():
+    rng = np.random.default_rng(0)
+    vectors = [v / np.linalg.norm(v) for v in rng.normal(size=(3, 384)).astype(np.float32)]
+    blob = sentence_vectors.encode([vectors[0], None, vectors[2]], 384)
+    back = sentence_vectors.decode(blob, 3)
+    assert back[1] is None
+    assert float(back[0] @ vectors[0]) > 0.999 and float(back[2] @ vectors[2]) > 0.999
+    assert abs(float(np.linalg.norm(back[2])) - 1.0) < 1e-5
+
+
+@pytest.mark.parametrize("blob, count", [
+    ("", 3), ("q8/384:not base64!", 3), ("q8/x:AAAA", 1), ("x9/4:AAAA", 1),
+    (sentence_vectors.encode([np.ones(4) / 2], 4), 2),  # one vector stored, two sentences expected
+])
+def test_unreadable_or_mismatched_vectors_are_ignored_not_guessed(blob, count):
+    assert sentence_vectors.decode(blob, count) == []
+
+
+def test_a_sentence_cut_off_by_the_model_window_gets_no_vector():
+    hidden = np.ones((4, 2), dtype=np.float32)
+    offsets = [(0, 0), (0, 5), (6, 10), (0, 0)]  # [CLS] two tokens [SEP]: the model read up to char 10
+    assert sentence_vectors.pool_spans(hidden, offsets, [(0, 10), (11, 30)])[1] is None
+    assert sentence_vectors.pool_spans(hidden, offsets, [(0, 10)])[0] is not None
+
+
+def test_with_sentence_vectors_off_nothing_extra_is_stored_and_answers_still_quote(tmp_path, make_onnx):
+    model = CountingEmbedder(make_onnx())
+    bot = Citebot(make_settings(tmp_path, store_sentence_vectors=False), embedder=model)
+    bot.ingest([str(SAMPLE_CORPUS)])
+    assert all(not meta.get("sentence_vectors") for _, _, meta in bot.store.iter_chunks())
+    model.texts.clear()
+    answer = bot.ask(CANONICAL_QUESTION)
+    assert not answer.abstained
+    assert {c.quote for c in answer.citations} <= set(model.texts)  # embedded at question time
