@@ -95,8 +95,26 @@ def _cold_asks(runs: int, env: dict[str, str], repo: Path) -> tuple[list[float],
 def worker() -> None:
     """Entry point of the bench's child processes: `phase payload-json` in argv, JSON on stdout."""
     phase, payload = sys.argv[1], json.loads(sys.argv[2])
-    result = {"ingest": _phase_ingest, "raw": _phase_raw, "probe": _phase_probe, "query": _phase_query}[phase](payload)
-    print(json.dumps(result))
+    phases = {"ingest": _phase_ingest, "raw": _phase_raw, "probe": _phase_probe, "query": _phase_query, "grow": _phase_grow}
+    result = phases[phase](payload)
+    print(json.dumps({**result, "peak_rss_mb": _own_peak_rss_mb()}))
+
+
+def _own_peak_rss_mb() -> float | None:
+    """This process's peak RSS since exec (VmHWM). `wait4`'s ru_maxrss is not that: a child's count
+    starts from the parent's RSS at fork, so a bench parent holding a model or a big store would
+    inflate every child's figure by its own size."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def _peak(child_out: dict, wait4_mb: float) -> float:
+    return child_out.get("peak_rss_mb") or wait4_mb
 
 
 def _bot(home: str | Path):
@@ -152,6 +170,18 @@ def _phase_probe(p: dict) -> dict:
     marks.append(time.perf_counter())
     names = ["imports_s", "store_open_s", "model_load_s", "first_query_s"]
     return {n: marks[i + 1] - marks[i] for i, n in enumerate(names)}
+
+
+def _phase_grow(p: dict) -> dict:
+    """Grow the query store to `target` chunks in a child, so the bench parent never holds the
+    model or the store (its RSS would count in every later child's ru_maxrss)."""
+    import numpy as np
+
+    docs_chunks = _documents_and_chunks(Path(p["corpus"]), p["chunk_max_chars"])
+    store = _QueryStore(Path(p["home"]), docs_chunks, np.load(p["vectors"]), p["per_doc"])
+    start = time.perf_counter()
+    store.grow_to(p["target"])
+    return {"seconds": time.perf_counter() - start, "size": store.size, "real_chunks": store.real_chunks}
 
 
 def _phase_query(p: dict) -> dict:
@@ -249,25 +279,26 @@ def _filler_spans(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in merged if text[s:e].strip()]
 
 
+FILLER_OUTLET = "bench filler"
+
+
 class _QueryStore:
     """Grows a benchmark store to target sizes: real chunks first, then filler documents."""
 
     def __init__(self, home: Path, docs_chunks, vectors, per_doc: int) -> None:
-        import numpy as np
-
         from ingest.text import sentence_spans
 
         self.bot = _bot(home)
         self.docs_chunks = list(docs_chunks)
         self.vectors = vectors
         self.per_doc = per_doc
-        self.size = 0
-        self.real_used = 0
-        self.real_chunks = 0
-        self.rng = random.Random(6)
-        self.nrng = np.random.default_rng(6)
         self.sentences = [c.text[s:e] for _, chunks in docs_chunks for c in chunks for s, e in sentence_spans(c.text)]
-        self.fillers = 0
+        # resume what earlier children stored (real articles come first, in corpus order)
+        records = self.bot.store.list_documents()
+        real = [r for r in records if r.outlet != FILLER_OUTLET]
+        self.real_used, self.real_chunks = len(real), sum(r.chunk_count for r in real)
+        self.fillers = len(records) - len(real)
+        self.size = sum(r.chunk_count for r in records)
 
     def grow_to(self, target: int) -> None:
         import numpy as np
@@ -288,18 +319,20 @@ class _QueryStore:
             self.real_chunks += len(chunks)
         while self.size < target:
             n = min(self.per_doc, target - self.size)
-            texts, vecs = _filler(self.rng, self.sentences, self.vectors, n)
             self.fillers += 1
+            rng = random.Random(self.fillers)  # per document: the same store however it was grown
+            nrng = np.random.default_rng(self.fillers)
+            texts, vecs = _filler(rng, self.sentences, self.vectors, n)
             doc_id = f"filler{self.fillers:06d}"
             record = DocumentRecord(
                 document_id=doc_id, scope="global", title=f"Filler {self.fillers}", content_hash=f"{doc_id:0<64}",
-                chunk_count=n, outlet="bench filler", ingested_by="bench", ingested_at="2026-01-01T00:00:00+00:00",
+                chunk_count=n, outlet=FILLER_OUTLET, ingested_by="bench", ingested_at="2026-01-01T00:00:00+00:00",
             )
             pos, records = 0, []
             for i, (t, v) in enumerate(zip(texts, vecs)):
                 spans = _filler_spans(t)
                 # each sentence's vector: the chunk's, with its own noise (decoded like a real one)
-                noisy = v + self.nrng.normal(0.0, 0.03, size=(len(spans), len(v))).astype(np.float32)
+                noisy = v + nrng.normal(0.0, 0.03, size=(len(spans), len(v))).astype(np.float32)
                 noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
                 records.append(ChunkRecord(
                     i, t, pos, pos + len(t), v.tolist(), sentences=encode_spans(spans),
@@ -332,9 +365,8 @@ def _questions(path: Path, n: int) -> list[str]:
 
 # -- the run -------------------------------------------------------------------------------------
 def run_bench(cfg: BenchConfig, *, log=lambda msg: None) -> dict:
-    """Run every phase and return one flat-ish dict (what `--json` prints)."""
-    import numpy as np
-
+    """Run every phase and return one flat-ish dict (what `--json` prints). Everything heavy runs in
+    child processes; this one stays small (see `_own_peak_rss_mb`)."""
     from bot.settings import Settings
 
     repo = Path(__file__).resolve().parent.parent
@@ -356,12 +388,14 @@ def run_bench(cfg: BenchConfig, *, log=lambda msg: None) -> dict:
         log(f"ingest: {cfg.articles} articles, {len(texts)} chunks")
         _, ingest_rss, out = _run_child(_worker_cmd("ingest", {"home": str(work / "ingest-home"), "corpus": str(corpus)}), env, repo)
         ing = json.loads(out)
+        ingest_rss = _peak(ing, ingest_rss)
         log("raw encode (sentence-transformers)")
         _, raw_rss, out = _run_child(_worker_cmd("raw", {
             "texts": str(work / "texts.json"), "vectors": str(work / "vectors.npy"),
             "model": settings.embedding_model, "batch_size": cfg.batch_size,
         }), env, repo)
         raw = json.loads(out)
+        raw_rss = _peak(raw, raw_rss)
         chunks_per_s = ing["chunks"] / ing["seconds"]
         raw_per_s = raw["chunks"] / raw["seconds"]
         result.update(
@@ -378,6 +412,7 @@ def run_bench(cfg: BenchConfig, *, log=lambda msg: None) -> dict:
         cold, cold_rss, cold_cpu = _cold_asks(cfg.cold_runs, ask_env, repo)
         wall, _, out = _run_child(_worker_cmd("probe", {"home": str(work / "ingest-home"), "question": COLD_QUESTION}), env, repo)
         steps = json.loads(out)
+        steps.pop("peak_rss_mb", None)  # the probe reports seconds only
         steps["interpreter_s"] = max(0.0, wall - sum(steps.values()))
         result.update(
             cold_ask_no_daemon_median_s=statistics.median(cold), cold_ask_no_daemon_runs_s=cold,
@@ -397,17 +432,20 @@ def run_bench(cfg: BenchConfig, *, log=lambda msg: None) -> dict:
             "at a terminal from the second ask on; the first ask and scripts get the no-daemon time",
         )
 
-        vectors = np.load(work / "vectors.npy")
-        store = _QueryStore(work / "query-home", docs_chunks, vectors, cfg.filler_chunks_per_doc)
         questions = _questions(cfg.queries, cfg.query_count)
+        grown: dict = {}
         p50, p95, p99, build_s, store_mb, bot_rss, ask_rss, cpu50, answered = {}, {}, {}, {}, {}, {}, {}, {}, {}
         for size in cfg.sizes:
             log(f"queries at {size} chunks")
-            start = time.perf_counter()
-            store.grow_to(size)
-            build_s[str(size)] = time.perf_counter() - start
+            _, _, out = _run_child(_worker_cmd("grow", {
+                "home": str(work / "query-home"), "corpus": str(corpus), "vectors": str(work / "vectors.npy"),
+                "chunk_max_chars": settings.chunk_max_chars, "per_doc": cfg.filler_chunks_per_doc, "target": size,
+            }), env, repo)
+            grown = json.loads(out)
+            build_s[str(size)] = grown["seconds"]
             _, rss, out = _run_child(_worker_cmd("query", {"home": str(work / "query-home"), "questions": questions}), env, repo)
             q = json.loads(out)
+            rss = _peak(q, rss)
             p50[str(size)] = _percentile(q["times_ms"], 50)
             p95[str(size)] = _percentile(q["times_ms"], 95)
             p99[str(size)] = _percentile(q["times_ms"], 99)
@@ -423,7 +461,8 @@ def run_bench(cfg: BenchConfig, *, log=lambda msg: None) -> dict:
             query_cpu_p50_ms=cpu50, query_answered=answered,
             query_rss_mb=max(rss, bot_rss[largest]), query_ask_process_rss_mb=ask_rss,
             bot_like_process_rss_mb=bot_rss, store_build_s=build_s, store_mb=store_mb,
-            filler_chunks=store.size - store.real_chunks, real_chunks_in_query_store=store.real_chunks,
+            filler_chunks=grown["size"] - grown["real_chunks"], real_chunks_in_query_store=grown["real_chunks"],
+            bench_parent_rss_mb=_own_peak_rss_mb(),  # bounds how much a `citebot ask` child's ru_maxrss over-counts
             filler_method="3-6 random corpus sentences per chunk; vector = a real chunk vector + N(0, 0.03) noise, renormalised (each sentence's stored vector: the chunk's + its own such noise); inserted via ChromaStore.put_document",
         )
     finally:
