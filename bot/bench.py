@@ -181,6 +181,8 @@ def _phase_grow(p: dict) -> dict:
     store = _QueryStore(Path(p["home"]), docs_chunks, np.load(p["vectors"]), p["per_doc"])
     start = time.perf_counter()
     store.grow_to(p["target"])
+    # as `citebot ingest` leaves a store: keyword index up to date, so the query process measures serving
+    store.bot.retriever.lexical.sync(store.bot.store)
     return {"seconds": time.perf_counter() - start, "size": store.size, "real_chunks": store.real_chunks}
 
 
@@ -312,7 +314,7 @@ class _QueryStore:
         while self.size < target and self.real_used < len(self.docs_chunks):
             doc, chunks = self.docs_chunks[self.real_used]
             self.real_used += 1
-            spans = [sentence_spans(c.text) for c in chunks]  # stored and embedded as ingest does
+            spans = [list(c.sentences) or sentence_spans(c.text) for c in chunks]  # stored and embedded as ingest does
             embedded = embed_with_sentences(bot.embedder, [c.text for c in chunks], spans)
             bot._store_document(doc, bot._document_id(doc, "global"), chunks, spans, embedded, "bench", "global")
             self.size += len(chunks)
@@ -434,6 +436,7 @@ def run_bench(cfg: BenchConfig, *, log=lambda msg: None) -> dict:
 
         questions = _questions(cfg.queries, cfg.query_count)
         grown: dict = {}
+        build_rss: dict = {}
         p50, p95, p99, build_s, store_mb, bot_rss, ask_rss, cpu50, answered = {}, {}, {}, {}, {}, {}, {}, {}, {}
         for size in cfg.sizes:
             log(f"queries at {size} chunks")
@@ -443,6 +446,7 @@ def run_bench(cfg: BenchConfig, *, log=lambda msg: None) -> dict:
             }), env, repo)
             grown = json.loads(out)
             build_s[str(size)] = grown["seconds"]
+            build_rss[str(size)] = grown.get("peak_rss_mb")
             _, rss, out = _run_child(_worker_cmd("query", {"home": str(work / "query-home"), "questions": questions}), env, repo)
             q = json.loads(out)
             rss = _peak(q, rss)
@@ -460,7 +464,7 @@ def run_bench(cfg: BenchConfig, *, log=lambda msg: None) -> dict:
             query_sizes=cfg.sizes, query_count=len(questions), query_p50_ms=p50, query_p95_ms=p95, query_p99_ms=p99,
             query_cpu_p50_ms=cpu50, query_answered=answered,
             query_rss_mb=max(rss, bot_rss[largest]), query_ask_process_rss_mb=ask_rss,
-            bot_like_process_rss_mb=bot_rss, store_build_s=build_s, store_mb=store_mb,
+            bot_like_process_rss_mb=bot_rss, store_build_s=build_s, store_build_rss_mb=build_rss, store_mb=store_mb,
             filler_chunks=grown["size"] - grown["real_chunks"], real_chunks_in_query_store=grown["real_chunks"],
             bench_parent_rss_mb=_own_peak_rss_mb(),  # bounds how much a `citebot ask` child's ru_maxrss over-counts
             filler_method="3-6 random corpus sentences per chunk; vector = a real chunk vector + N(0, 0.03) noise, renormalised (each sentence's stored vector: the chunk's + its own such noise); inserted via ChromaStore.put_document",

@@ -45,7 +45,9 @@ def _table(r: dict) -> str:
     largest = str(r["query_sizes"][-1])
     lines += [
         f"({r['query_count']} questions per size; 'bot RSS' = a long-lived process that loads Citebot with the model "
-        "and answers them, standing in for the Discord bot)",
+        "and answers them, standing in for the Discord bot; stores are built, and their keyword index synced, in another "
+        "process first, as `citebot ingest` leaves them; RSS = that process's own peak (VmHWM), except for `citebot ask` "
+        f"processes: wait4's ru_maxrss, which also counts the bench parent's {r.get('bench_parent_rss_mb') or 0:.0f} MB)",
         f"cold `citebot ask` peak RSS at {largest} chunks: {r['query_ask_process_rss_mb'][largest]:.0f} MB; "
         f"query_rss_mb (max of both) {r['query_rss_mb']:.0f} MB",
         f"filler: {r['filler_chunks']} synthetic + {r['real_chunks_in_query_store']} real chunks; {r['filler_method']}",

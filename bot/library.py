@@ -43,6 +43,11 @@ MAX_QUESTION_CHARS = 2000
 _EMBED_BATCH_CHUNKS = 256
 
 
+def _chunk_sentences(chunk) -> list[tuple[int, int]]:
+    """A chunk's sentence spans: kept from chunking (the whole document is split once), else split."""
+    return list(chunk.sentences) if chunk.sentences else sentence_spans(chunk.text)
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
 
@@ -278,7 +283,7 @@ class Citebot:
                 queued[document.content_hash] = document.origin
                 chunks = chunk_document(document, max_chars=self.settings.chunk_max_chars)
                 report.items.append(ItemResult(origin=document.origin, status="pending"))
-                pending.append((len(report.items) - 1, document, document_id, chunks, [sentence_spans(c.text) for c in chunks]))
+                pending.append((len(report.items) - 1, document, document_id, chunks, [_chunk_sentences(c) for c in chunks]))
                 if sum(len(chunks) for _, _, _, chunks, _ in pending) >= _EMBED_BATCH_CHUNKS:
                     flush()
         try:

@@ -50,7 +50,8 @@ def chunk_document(
         while j + 1 < len(spans) and spans[j + 1][1] - spans[i][0] <= max_chars:
             j += 1
         start, end = spans[i][0], spans[j][1]
-        chunks.append(Chunk(document.document_id, len(chunks), text[start:end], start, end))
+        sentences = tuple((s - start, e - start) for s, e in spans[i:j + 1])
+        chunks.append(Chunk(document.document_id, len(chunks), text[start:end], start, end, sentences))
         if j + 1 >= len(spans):
             break
         i = max(i + 1, j + 1 - overlap_sentences)

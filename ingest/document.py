@@ -54,3 +54,6 @@ class Chunk:
     text: str
     start: int
     end: int
+    # the sentences it was packed from, as offsets into `text`: found once, when the document was
+    # split for chunking, so ingest never runs the sentence splitter on a chunk again
+    sentences: tuple[tuple[int, int], ...] = ()

@@ -87,8 +87,10 @@ def test_empty_question_is_refused(sample_bot):
 
 
 def test_chunks_store_the_sentence_spans_pysbd_gives_them(sample_bot):
-    """Answering reads each chunk's sentence boundaries from the store instead of running pysbd;
-    they must be exactly the spans a fresh split of the chunk text gives."""
+    """Answering reads each chunk's sentence boundaries from the store instead of running pysbd.
+    They are the sentences chunking packed (the document is split once); on the sample corpus
+    they equal a fresh split of each chunk (on the MultiHop-RAG corpus, 99.5 % of chunks do), so
+    stores written before spans were stored answer the same."""
     chunks = list(sample_bot.store.iter_chunks())
     assert chunks
     for _, text, meta in chunks:
