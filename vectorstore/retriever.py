@@ -52,28 +52,24 @@ class Retriever:
         main = self._hybrid(query, vector, pool, scope, where, outlets)
         if main is None:  # a filter the keyword index cannot apply: dense only
             return self.store.search(vector, k=k, scope=scope, where=where)
-        known = {p.chunk_id: p for p in main[0]}  # passages scored against the whole question
         rankings = self._weigh(main)
         for sub in subs:
-            whole = sub.text == query
             found = self._hybrid(sub.text, vectors[sub.text], self.sub_pool, scope, all_of([where, sub.where]), outlets)
-            if found is None:
-                continue
-            if whole:
-                known.update((p.chunk_id, p) for p in found[0])
-            rankings += self._weigh(found)
-        return self._fuse(rankings, known, vector, k)
+            if found is not None:
+                rankings += self._weigh(found)
+        return self._fuse(rankings, vector, k)
 
     def _hybrid(self, query: str, vector, pool: int, scope: str | None, where: dict | None, outlets: list[str]) -> list | None:
-        """[dense passages, keyword chunk ids] of one search; None if the keyword index cannot apply `where`.
-        The keyword query leaves out outlet names and dates (`strip_facets`); the dense one keeps
-        the whole text, where they are context rather than terms that must match."""
+        """[dense (chunk id, score) hits, keyword chunk ids] of one search; None if the keyword
+        index cannot apply `where`. The keyword query leaves out outlet names and dates
+        (`strip_facets`); the dense one keeps the whole text, where they are context rather than
+        terms that must match."""
         keyword = self.lexical.search(strip_facets(query, outlets), k=pool, scope=scope, where=where)
         if keyword is None:
             return None
         return [self._dense(vector, pool, scope, where), keyword]
 
-    def _dense(self, vector, pool: int, scope: str | None, where: dict | None):
+    def _dense(self, vector, pool: int, scope: str | None, where: dict | None) -> list[tuple[str, float]]:
         """Dense hits: a filter that leaves at most `exact_limit` chunks (an outlet, a few days)
         is answered exactly over those chunks, listed by the keyword index; anything broader by
         Chroma's filtered HNSW search, whose cost is mostly collecting the filter's ids."""
@@ -81,31 +77,39 @@ class Retriever:
             ids = self.lexical.chunk_ids(scope=scope, where=where, limit=self.exact_limit)
             if ids is not None:
                 return self.store.nearest_among(ids, vector, k=pool)
-        return self.store.search(vector, k=pool, scope=scope, where=where)
+        return self.store.nearest(vector, k=pool, scope=scope, where=where)
 
     def _weigh(self, found: list) -> list[tuple[list[str], float]]:
         """Chunk-id rankings with their fusion weight: dense 1, keyword `keyword_weight`."""
         dense, keyword = found
-        return [([p.chunk_id for p in dense], 1.0), (keyword, self.keyword_weight)]
+        return [([chunk_id for chunk_id, _ in dense], 1.0), (keyword, self.keyword_weight)]
 
-    def _fuse(self, rankings: list[tuple[list[str], float]], known: dict[str, Passage], vector, k: int) -> list[Passage]:
+    def _fuse(self, rankings: list[tuple[list[str], float]], vector, k: int) -> list[Passage]:
         """Weighted RRF over all rankings, so neither ranker's noise can dominate by itself.
 
-        `known` holds passages already scored against the whole question; the others (keyword
-        hits, a part's dense hits, which were scored against the part) are fetched and scored
-        against the question here, so `score` means the same for every passage returned."""
+        Only the `k` passages returned are read from the store, and each is scored against the
+        whole question there, so `score` means the same whichever ranking found the passage
+        (a part's dense hits were scored against the part)."""
         scores: dict[str, float] = {}
         for ids, weight in rankings:
             for rank, chunk_id in enumerate(ids):
                 scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (self.rrf_k + rank + 1)
         order = sorted(scores, key=scores.get, reverse=True)[: 2 * k + 10]  # slack for removed articles
-        missing = [c for c in order if c not in known]
-        for passage in self.store.get_passages(missing, query_embedding=vector):
-            known[passage.chunk_id] = passage
+        live = self.store.live_ids(order)
+        order = [chunk_id for chunk_id in order if chunk_id in live]
         if self.article_discount < 1.0:
-            order = _discount(order, scores, lambda c: known[c].document_id if c in known else c, self.article_discount)
-        fused = [replace(known[c], extra={**known[c].extra, "fusion": round(scores[c], 5)}) for c in order if c in known]
-        return _spread(fused, self.per_article)[:k]
+            order = _discount(order, scores, _document_of, self.article_discount)
+        chosen = _spread(order, self.per_article, _document_of)[:k]
+        return [
+            replace(p, extra={**p.extra, "fusion": round(scores[p.chunk_id], 5)})
+            for p in self.store.get_passages(chosen, query_embedding=vector)
+        ]
+
+
+def _document_of(chunk_id: str) -> str:
+    """The scope|document part of a chunk id (ChromaStore._chunk_id), for diversifying by article."""
+    head = chunk_id.rsplit("|", 2)[0]
+    return head if head != chunk_id else chunk_id
 
 
 def _discount(order: list[str], scores: dict[str, float], document_of, factor: float) -> list[str]:
@@ -122,15 +126,16 @@ def _discount(order: list[str], scores: dict[str, float], document_of, factor: f
     return sorted(order, key=scores.get, reverse=True)
 
 
-def _spread(passages: list[Passage], per_article: int) -> list[Passage]:
-    """Diversify across articles: past `per_article` passages of one article, the rest wait behind
-    every other article's passages (0 = no limit). Multi-part questions need several articles
+def _spread(order: list[str], per_article: int, document_of) -> list[str]:
+    """Diversify across articles: past `per_article` chunks of one article, the rest wait behind
+    every other article's chunks (0 = no limit). Multi-part questions need several articles
     in the top ranks, not five chunks of the same one."""
     if per_article <= 0:
-        return passages
+        return order
     seen: dict[str, int] = {}
     first, later = [], []
-    for p in passages:
-        seen[p.document_id] = seen.get(p.document_id, 0) + 1
-        (first if seen[p.document_id] <= per_article else later).append(p)
+    for chunk_id in order:
+        document = document_of(chunk_id)
+        seen[document] = seen.get(document, 0) + 1
+        (first if seen[document] <= per_article else later).append(chunk_id)
     return first + later
