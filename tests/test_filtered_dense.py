@@ -46,3 +46,20 @@ def test_chunks_of_a_removed_article_are_not_found_by_the_exact_search(tmp_path,
     assert len(titles()) == 2
     Citebot(make_settings(home), embedder=embedder).remove("Harbour notes")  # another process, no sync here
     assert titles() == ["Harbour news"]
+
+
+def test_which_chunks_are_live_is_told_from_their_ids(tmp_path, embedder):
+    """Rankers keep only chunks of each article's current version, without reading the chunks."""
+    from tests.test_hybrid_retrieval import _article
+
+    path = _article(tmp_path / "a.md", "Harbour news", "Coast Daily", "The ferry Zephyrine ran aground near the pier on Monday.")
+    bot = Citebot(make_settings(tmp_path / "home"), embedder=embedder)
+    bot.ingest([str(path)])
+    old = [chunk_id for chunk_id, _, _ in bot.store.iter_chunks()]
+    _article(path, "Harbour news", "Coast Daily", "The ferry Zephyrine was refloated on Tuesday, the harbour master said.")
+    bot.ingest([str(path)])
+    new = [chunk_id for chunk_id, _, _ in bot.store.iter_chunks()]
+    assert old and new and not set(old) & set(new)
+    assert bot.store.live_ids(old + new) == set(new)  # the replaced version's ids are not live
+    assert bot.store.live_ids(new, scope="another-server") == set()
+    assert bot.store.live_ids(["an-id-of-another-shape"]) == {"an-id-of-another-shape"}  # left to the metadata check
