@@ -26,7 +26,8 @@ from vectorstore.chroma_connection import StoreConfig, connect, store_error
 from vectorstore.consistency import LiveChunkTally
 from vectorstore.errors import StoreError
 from vectorstore.locking import write_lock
-from vectorstore.records import CITATION_FIELDS, AuditEntry, ChunkRecord, DocumentRecord, Passage, TrustEntry
+from vectorstore.records import CITATION_FIELDS, AuditEntry, ChunkRecord, DocumentRecord, Passage, TrustEntry, parse_chunk_id
+from vectorstore.records import chunk_id as make_chunk_id
 
 CHUNKS = "citebot_chunks"
 DOCUMENTS = "citebot_documents"
@@ -34,6 +35,7 @@ AUDIT = "citebot_audit"
 TRUST = "citebot_trust"  # moderators' source registry: domain -> trust tier, per scope
 _PLACEHOLDER_VECTOR = [0.0]  # registry and audit records are looked up by id/metadata, never by vector
 _ADD_BATCH = 2000
+_VECTOR_CACHE = 20_000  # chunk vectors kept by nearest_among: ~30 MB of 384-d float32
 _TRANSIENT_RETRIES = 6  # 0.05 s doubling: up to ~3 s in all
 
 
@@ -94,6 +96,9 @@ class ChromaStore:
     def __init__(self, config: StoreConfig) -> None:
         self.config = config
         self._cache: dict[tuple, list] = {}  # see _per_generation
+        # chunk id -> vector, for nearest_among. An id names one version of one chunk, so an entry
+        # never goes stale; a bot asked about the same outlets and days reads their vectors once.
+        self._vectors: dict = {}
         self._cache_generation: str | None = None
         self._generation = self._read_generation()  # read before opening: a race only costs a reload
         self._open()
@@ -254,7 +259,7 @@ class ChromaStore:
                 batch = chunks[offset:offset + _ADD_BATCH]
                 self._call(
                     self._chunks.upsert,
-                    ids=[self._chunk_id(record, c.index) for c in batch],
+                    ids=[make_chunk_id(record.scope, record.document_id, record.content_hash, c.index) for c in batch],
                     embeddings=[c.embedding for c in batch],
                     documents=[c.text for c in batch],
                     metadatas=[
@@ -289,10 +294,6 @@ class ChromaStore:
         if keep_hash is not None:
             clauses.append({"content_hash": {"$ne": keep_hash}})
         self._call(self._chunks.delete, where={"$and": clauses})
-
-    @staticmethod
-    def _chunk_id(record: DocumentRecord, index: int) -> str:
-        return f"{record.scope}|{record.document_id}|{record.content_hash[:16]}|{index:05d}"
 
     # -- audit ------------------------------------------------------------------------------
     def record_audit(self, entry: AuditEntry) -> None:
@@ -386,15 +387,22 @@ class ChromaStore:
         For filters that leave a few hundred chunks, this beats a filtered Chroma search: Chroma
         first collects the filter's ids from its metadata tables, which for a date range at 100k
         chunks cost ~65 ms, while fetching a few hundred vectors by id costs a few ms."""
-        if not chunk_ids:
-            return []
         import numpy as np  # lazy: the cold CLI path does not need numpy before a search
 
-        got = self._call(self._chunks.get, ids=list(chunk_ids), include=["embeddings"])
-        if not got["ids"]:
+        wanted = list(dict.fromkeys(chunk_ids))
+        cache = self._vectors
+        missing = [chunk_id for chunk_id in wanted if chunk_id not in cache]
+        if missing:
+            got = self._call(self._chunks.get, ids=missing, include=["embeddings"])
+            for chunk_id, vector in zip(got["ids"], got["embeddings"]):
+                if len(cache) >= _VECTOR_CACHE:
+                    cache.pop(next(iter(cache)))
+                cache[chunk_id] = np.asarray(vector, dtype=np.float32)
+        ids = [chunk_id for chunk_id in wanted if chunk_id in cache]
+        if not ids:
             return []
-        scores = _similarities(got["embeddings"], embedding)
-        best = [(got["ids"][i], float(scores[i])) for i in np.argsort(-scores, kind="stable")[: k * 2 + 4]]
+        scores = _similarities([cache[chunk_id] for chunk_id in ids], embedding)
+        best = [(ids[i], float(scores[i])) for i in np.argsort(-scores, kind="stable")[: k * 2 + 4]]
         live = self.live_ids([chunk_id for chunk_id, _ in best])
         return [hit for hit in best if hit[0] in live][:k]
 
@@ -402,20 +410,12 @@ class ChromaStore:
         """The ids among `chunk_ids` whose document version is the live one (and in `scope`), told
         from the id itself (scope|document|content-hash prefix|index) and the registry: no chunk
         is read. An id of another shape is kept; `get_passages` checks its metadata."""
-        parsed: dict[str, tuple[str, str, str]] = {}
-        kept: set[str] = set()
-        for chunk_id in chunk_ids:
-            head, _, tail = chunk_id.rpartition("|")
-            head, _, hash_prefix = head.rpartition("|")
-            chunk_scope, _, document_id = head.rpartition("|")
-            if chunk_scope and document_id and hash_prefix and tail.isdigit():
-                parsed[chunk_id] = (chunk_scope, document_id, hash_prefix)
-            else:
-                kept.add(chunk_id)
-        live = self._live_hashes({(sc, doc) for sc, doc, _ in parsed.values()})
+        parsed = {value: parse_chunk_id(value) for value in chunk_ids}
+        kept = {value for value, parts in parsed.items() if parts is None}
+        live = self._live_hashes({(sc, doc) for sc, doc, _ in filter(None, parsed.values())})
         kept.update(
-            chunk_id for chunk_id, (sc, doc, prefix) in parsed.items()
-            if live.get((sc, doc), "").startswith(prefix) and (scope is None or sc == scope)
+            value for value, parts in parsed.items()
+            if parts is not None and live.get(parts[:2], "").startswith(parts[2]) and (scope is None or parts[0] == scope)
         )
         return kept
 

@@ -8,6 +8,22 @@ from dataclasses import asdict, dataclass, field
 CITATION_FIELDS = ("title", "outlet", "author", "published_at", "url")
 
 
+def chunk_id(scope: str, document_id: str, content_hash: str, index: int) -> str:
+    """A chunk's id names its document version, so rankers can tell live chunks (and group them by
+    article) from ids alone: scope | document | content-hash prefix | index."""
+    return f"{scope}|{document_id}|{content_hash[:16]}|{index:05d}"
+
+
+def parse_chunk_id(value: str) -> tuple[str, str, str] | None:
+    """(scope, document id, content-hash prefix) of a `chunk_id`; None for an id of another shape."""
+    head, _, index = value.rpartition("|")
+    head, _, hash_prefix = head.rpartition("|")
+    scope, _, document_id = head.rpartition("|")
+    if scope and document_id and hash_prefix and index.isdigit():
+        return scope, document_id, hash_prefix
+    return None
+
+
 @dataclass(frozen=True)
 class DocumentRecord:
     """One ingested article as the registry knows it."""

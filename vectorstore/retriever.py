@@ -19,7 +19,7 @@ from vectorstore.chroma_store import ChromaStore, all_of
 from vectorstore.embeddings import Embedder
 from vectorstore.lexical import LexicalIndex
 from vectorstore.query_analysis import plan, strip_facets
-from vectorstore.records import Passage
+from vectorstore.records import Passage, parse_chunk_id
 
 
 @dataclass
@@ -107,9 +107,9 @@ class Retriever:
 
 
 def _document_of(chunk_id: str) -> str:
-    """The scope|document part of a chunk id (ChromaStore._chunk_id), for diversifying by article."""
-    head = chunk_id.rsplit("|", 2)[0]
-    return head if head != chunk_id else chunk_id
+    """The article a chunk belongs to (from its id, see records.chunk_id), for diversifying by article."""
+    parts = parse_chunk_id(chunk_id)
+    return f"{parts[0]}|{parts[1]}" if parts else chunk_id
 
 
 def _discount(order: list[str], scores: dict[str, float], document_of, factor: float) -> list[str]:
