@@ -98,6 +98,14 @@ _TABLES = (
 )
 
 
+def _failure(err: Exception, message: str) -> StoreError:
+    """The user's line for a failed open or update: `StoreBusy` when another process holds the
+    write lock past the busy timeout (waiting is the remedy), else `message` (rebuilding is)."""
+    if isinstance(err, sqlite3.OperationalError) and "locked" in str(err):
+        return StoreBusy("another citebot process is updating the keyword index; try again when it is done")
+    return StoreError(message)
+
+
 class LexicalIndex:
     """tantivy index of chunk text (plus the article title), kept in step with a ChromaStore.
 
@@ -126,12 +134,8 @@ class LexicalIndex:
                 # cache of the store, so it is thrown away and rebuilt by the next sync
                 self._discard_files()
                 self._connect(busy_timeout_s)
-        except sqlite3.OperationalError as err:
-            if "locked" in str(err):
-                raise StoreBusy("another citebot process is updating the keyword index; try again when it is done") from None
-            raise StoreError(f"cannot open the keyword index at {path} ({err}); delete it to rebuild") from None
         except (sqlite3.Error, OSError, ValueError) as err:
-            raise StoreError(f"cannot open the keyword index at {path} ({err}); delete it to rebuild") from None
+            raise _failure(err, f"cannot open the keyword index at {path} ({err}); delete it to rebuild") from None
 
     def _connect(self, busy_timeout_s: float) -> None:
         self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=busy_timeout_s, isolation_level=None)
@@ -215,10 +219,8 @@ class LexicalIndex:
             except BaseException as err:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
-                if isinstance(err, sqlite3.OperationalError) and "locked" in str(err):
-                    raise StoreBusy("another citebot process is updating the keyword index; try again when it is done") from None
                 if isinstance(err, (ValueError, OSError, sqlite3.Error)):
-                    raise StoreError(f"keyword index update failed ({err}); delete {self.path} to rebuild it") from None
+                    raise _failure(err, f"keyword index update failed ({err}); delete {self.path} to rebuild it") from None
                 raise
 
     def _write_postings(
