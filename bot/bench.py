@@ -305,7 +305,8 @@ class _QueryStore:
     def grow_to(self, target: int) -> None:
         import numpy as np
 
-        from ingest.text import encode_spans, sentence_spans
+        from ingest.chunking import chunk_sentences
+        from ingest.text import encode_spans
         from vectorstore.records import ChunkRecord, DocumentRecord
         from vectorstore.sentence_vectors import embed_with_sentences
         from vectorstore.sentence_vectors import encode as encode_sentence_vectors
@@ -314,7 +315,7 @@ class _QueryStore:
         while self.size < target and self.real_used < len(self.docs_chunks):
             doc, chunks = self.docs_chunks[self.real_used]
             self.real_used += 1
-            spans = [list(c.sentences) or sentence_spans(c.text) for c in chunks]  # stored and embedded as ingest does
+            spans = [chunk_sentences(c) for c in chunks]  # stored and embedded as ingest does
             embedded = embed_with_sentences(bot.embedder, [c.text for c in chunks], spans)
             bot._store_document(doc, bot._document_id(doc, "global"), chunks, spans, embedded, "bench", "global")
             self.size += len(chunks)
@@ -338,7 +339,7 @@ class _QueryStore:
                 noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
                 records.append(ChunkRecord(
                     i, t, pos, pos + len(t), v.tolist(), sentences=encode_spans(spans),
-                    sentence_vectors=encode_sentence_vectors(list(noisy), len(v)),
+                    sentence_vectors=encode_sentence_vectors(list(noisy)),
                 ))
                 pos += len(t) + 1
             bot.store.put_document(record, records)

@@ -21,10 +21,10 @@ from bot.render import terminal_safe
 from bot.settings import Settings
 from bot.trust import TIERS, UNKNOWN, Registry, UntrustedSource, normalise_domain
 from ingest.addresses import parse_networks
-from ingest.chunking import chunk_document, embedding_text
+from ingest.chunking import chunk_document, chunk_sentences, embedding_text
 from ingest.document import SourceDocument, document_id_for
 from ingest.errors import IngestError
-from ingest.text import encode_spans, sentence_spans
+from ingest.text import encode_spans
 from vectorstore.chroma_connection import StoreConfig
 from vectorstore.chroma_store import ChromaStore, all_of  # no chromadb import until a store is opened
 from vectorstore.embeddings import Embedder, OnnxEmbedder, SentenceTransformerEmbedder
@@ -41,11 +41,6 @@ from vectorstore.retriever import Retriever
 
 MAX_QUESTION_CHARS = 2000
 _EMBED_BATCH_CHUNKS = 256
-
-
-def _chunk_sentences(chunk) -> list[tuple[int, int]]:
-    """A chunk's sentence spans: kept from chunking (the whole document is split once), else split."""
-    return list(chunk.sentences) if chunk.sentences else sentence_spans(chunk.text)
 
 
 def _now() -> str:
@@ -244,12 +239,9 @@ class Citebot:
                     shift = len(text) - len(c.text)  # a context header goes before the chunk's own text
                     texts.append(text)
                     text_spans.append([(s + shift, e + shift) for s, e in chunk_spans])
-            if not texts:
-                future = None
-            elif self.settings.store_sentence_vectors:
-                future = pool.submit(embed_with_sentences, self.embedder, texts, text_spans)
-            else:
-                future = pool.submit(lambda: (self.embedder.embed_documents(texts), [[None] * len(s) for s in text_spans]))
+            future = pool.submit(
+                embed_with_sentences, self.embedder, texts, text_spans, with_sentences=self.settings.store_sentence_vectors,
+            ) if texts else None
             while in_flight:
                 store(*in_flight.pop())
             in_flight.append((batch, future))
@@ -283,7 +275,7 @@ class Citebot:
                 queued[document.content_hash] = document.origin
                 chunks = chunk_document(document, max_chars=self.settings.chunk_max_chars)
                 report.items.append(ItemResult(origin=document.origin, status="pending"))
-                pending.append((len(report.items) - 1, document, document_id, chunks, [_chunk_sentences(c) for c in chunks]))
+                pending.append((len(report.items) - 1, document, document_id, chunks, [chunk_sentences(c) for c in chunks]))
                 if sum(len(chunks) for _, _, _, chunks, _ in pending) >= _EMBED_BATCH_CHUNKS:
                     flush()
         try:
@@ -322,11 +314,10 @@ class Citebot:
             ingested_by=actor, ingested_at=_now(),
         )
         vectors, sentence_vectors = embedded
-        dimension = len(vectors[0]) if len(vectors) else 0
         records = [
             ChunkRecord(
                 c.index, c.text, c.start, c.end, [float(x) for x in v], sentences=encode_spans(chunk_spans),
-                sentence_vectors=encode_sentence_vectors(pooled, dimension),
+                sentence_vectors=encode_sentence_vectors(pooled),
             )
             for c, v, chunk_spans, pooled in zip(chunks, vectors, spans, sentence_vectors)
         ]

@@ -58,6 +58,11 @@ def chunk_document(
     return chunks
 
 
+def chunk_sentences(chunk: Chunk) -> list[tuple[int, int]]:
+    """A chunk's sentence spans: kept from chunking (the whole document is split once), else split."""
+    return list(chunk.sentences) if chunk.sentences else sentence_spans(chunk.text)
+
+
 def embedding_text(document: SourceDocument, chunk: Chunk, *, with_context: bool = True) -> str:
     """What the embedding model reads for a chunk: the article's title, outlet and date, then the chunk.
 

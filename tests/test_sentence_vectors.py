@@ -98,7 +98,7 @@ def test_chunks_stored_without_sentence_vectors_are_answered_by_embedding_them(s
 def test_encoded_vectors_come_back_as_unit_vectors_in_span_order():
     rng = np.random.default_rng(0)
     vectors = [v / np.linalg.norm(v) for v in rng.normal(size=(3, 384)).astype(np.float32)]
-    blob = sentence_vectors.encode([vectors[0], None, vectors[2]], 384)
+    blob = sentence_vectors.encode([vectors[0], None, vectors[2]])
     back = sentence_vectors.decode(blob, 3)
     assert back[1] is None
     assert float(back[0] @ vectors[0]) > 0.999 and float(back[2] @ vectors[2]) > 0.999
@@ -107,7 +107,7 @@ def test_encoded_vectors_come_back_as_unit_vectors_in_span_order():
 
 @pytest.mark.parametrize("blob, count", [
     ("", 3), ("q8/384:not base64!", 3), ("q8/x:AAAA", 1), ("x9/4:AAAA", 1),
-    (sentence_vectors.encode([np.ones(4) / 2], 4), 2),  # one vector stored, two sentences expected
+    (sentence_vectors.encode([np.ones(4) / 2]), 2),  # one vector stored, two sentences expected
 ])
 def test_unreadable_or_mismatched_vectors_are_ignored_not_guessed(blob, count):
     assert sentence_vectors.decode(blob, count) == []

@@ -60,9 +60,10 @@ def pool_spans(hidden: np.ndarray, offsets: Sequence[tuple[int, int]], spans: Se
     return out
 
 
-def encode(vectors: Sequence[np.ndarray | None], dimension: int) -> str:
+def encode(vectors: Sequence[np.ndarray | None]) -> str:
     """The metadata string for one chunk's sentence vectors ("" if none could be pooled)."""
-    if not vectors or all(v is None for v in vectors):
+    dimension = next((len(v) for v in vectors if v is not None), 0)
+    if not dimension:
         return ""
     scales = np.zeros(len(vectors), dtype=np.float16)
     codes = np.zeros((len(vectors), dimension), dtype=np.int8)
@@ -98,13 +99,16 @@ def decode(blob: str, count: int) -> list[np.ndarray | None]:
     return out
 
 
-def embed_with_sentences(embedder, texts: list[str], spans: list[list[tuple[int, int]]]) -> tuple[np.ndarray, list[list[np.ndarray | None]]]:
-    """Chunk vectors and, where the backend can pool them, each chunk's sentence vectors.
+def embed_with_sentences(
+    embedder, texts: list[str], spans: list[list[tuple[int, int]]], *, with_sentences: bool = True,
+) -> tuple[np.ndarray, list[list[np.ndarray | None]]]:
+    """Chunk vectors and, if `with_sentences` and the backend can pool them, each chunk's sentence vectors.
 
-    Backends without token outputs (sentence-transformers here, a test's fake) give chunk
-    vectors only; their chunks' sentences are embedded when a question needs them.
+    Backends without token outputs (sentence-transformers here, a test's fake), or `with_sentences` off
+    (the `store_sentence_vectors` setting), give chunk vectors only; those chunks' sentences are
+    embedded when a question needs them.
     """
-    pooled = getattr(embedder, "embed_with_sentences", None)
+    pooled = getattr(embedder, "embed_with_sentences", None) if with_sentences else None
     if pooled is not None:
         return pooled(texts, spans)
     return embedder.embed_documents(texts), [[None] * len(s) for s in spans]
