@@ -16,6 +16,7 @@ from bot.attribution import Attribution, attribute
 from ingest.text import cached_sentence_spans, decode_spans
 from vectorstore.embeddings import Embedder
 from vectorstore.lexical import query_terms, words
+from vectorstore.query_analysis import named_outlets
 from vectorstore.records import Passage
 from vectorstore.sentence_vectors import decode as decode_sentence_vectors
 
@@ -177,17 +178,19 @@ def _keyword_scores(query: str, candidates: list[_Candidate]) -> None:
         candidate.keywords = scale * (share - RANK_PENALTY * candidate.rank)
 
 
-def _select(candidates: list[_Candidate], settings) -> list[_Candidate]:
+def _select(candidates: list[_Candidate], settings, outlets: set[str] = frozenset()) -> list[_Candidate]:
     """Greedy pick of relevant sentences that spreads over documents and sides of a dispute.
 
     Maximal marginal relevance: a sentence that repeats one already picked (two reports of the
     same statement) is worth less than one that adds a new fact.
     A sentence's value drops a little for each sentence already taken from its document, so one
-    article does not crowd out the others. If claims were picked but the passages also hold a
-    relevant sentence disputing them, that sentence is included: showing one side of a
-    contested story would mislead.
+    article does not crowd out the others. A question that names outlets ("what did TechCrunch
+    report…") is answered from those outlets when they hold relevant sentences. If claims were
+    picked but the passages also hold a relevant sentence disputing them, that sentence is
+    included, from any outlet: showing one side of a contested story would mislead.
     """
-    pool = [c for c in candidates if c.vector is not None and c.relevance >= settings.min_sentence_score]
+    relevant = [c for c in candidates if c.vector is not None and c.relevance >= settings.min_sentence_score]
+    pool = [c for c in relevant if c.passage.outlet in outlets] or list(relevant)
     chosen: list[_Candidate] = []
     per_document: dict[str, int] = {}
     seen_text: set[str] = set()
@@ -209,7 +212,8 @@ def _select(candidates: list[_Candidate], settings) -> list[_Candidate]:
         per_document[best.passage.document_id] = per_document.get(best.passage.document_id, 0) + 1
         chosen.append(best)
     kinds = {c.attribution.kind for c in chosen}
-    disputes = [c for c in pool if c.attribution.kind == "dispute"]
+    taken = {id(c) for c in chosen}
+    disputes = [c for c in relevant if c.attribution.kind == "dispute" and id(c) not in taken]
     if "claim" in kinds and "dispute" not in kinds and disputes:
         best_dispute = max(disputes, key=lambda c: c.score)
         if len(chosen) >= settings.max_quotes:
@@ -270,7 +274,7 @@ def compose_answer(question: str, query: str, passages: list[Passage], embedder:
             candidate.vector = vector
             candidate.attribution = attribute(candidate.text)  # only shortlisted sentences can be quoted
 
-    chosen = _select(candidates, settings)
+    chosen = _select(candidates, settings, named_outlets(query, sorted({p.outlet for p in passages if p.outlet})))
     if not chosen:
         return Answer(question, abstained=True, closest=_closest(passages), top_score=top)
 

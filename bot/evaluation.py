@@ -13,7 +13,8 @@ question goes through the same retriever and answer engine a user gets. Metrics:
 - citation precision: over all citations of non-abstaining answers to answerable questions, the
   share whose cited passage (the retrieved chunk the quote was taken from) contains a gold fact,
   or whose quote is itself part of a gold fact. `quote_precision` is the stricter view: the
-  quoted sentence lies inside a gold fact.
+  quoted sentence lies inside a gold fact. `cited_evidence` is its counterweight (precision alone
+  rewards quoting less): the share of a question's evidence articles its answer quotes.
 - mean passage length in word-piece tokens of the embedding model, over all stored chunks.
 """
 
@@ -140,6 +141,7 @@ class QuestionResult:
     top_score: float = 0.0
     cited: list[bool] = field(default_factory=list)
     quoted: list[bool] = field(default_factory=list)
+    cited_evidence: float | None = None  # share of the evidence articles the answer quotes
 
 
 @dataclass
@@ -169,7 +171,8 @@ def summarise(results: list[QuestionResult], answers: bool = True) -> dict[str, 
     for key in keys:
         out[key] = _mean([r.metrics[key] for r in answerable])
     if not answers:
-        out.update(null_abstention=None, false_abstention=None, citation_precision=None, quote_precision=None)
+        out.update(null_abstention=None, false_abstention=None, citation_precision=None, quote_precision=None,
+                   cited_evidence=None)
         return out
     out["null_abstention"] = _mean([float(r.abstained) for r in nulls])
     out["false_abstention"] = _mean([float(r.abstained) for r in answerable])
@@ -177,6 +180,7 @@ def summarise(results: list[QuestionResult], answers: bool = True) -> dict[str, 
     quoted = [flag for r in answerable if not r.abstained for flag in r.quoted]
     out["citation_precision"] = _mean([float(f) for f in cited])
     out["quote_precision"] = _mean([float(f) for f in quoted])
+    out["cited_evidence"] = _mean([r.cited_evidence for r in answerable if r.cited_evidence is not None])
     return out
 
 
@@ -252,6 +256,9 @@ def run_eval(bot, queries: list[Query], corpus: Path, *, progress: Callable[[str
             result.abstained, result.top_score = answer.abstained, answer.top_score
             if not query.is_null and not answer.abstained:
                 result.cited, result.quoted = citation_flags(answer.citations, passages, query.facts)
+                if query.evidence_urls:
+                    cited_urls = {c.url for c in answer.citations}
+                    result.cited_evidence = len(cited_urls & set(query.evidence_urls)) / len(query.evidence_urls)
         results.append(result)
         tick(1)
     questions_s = time.perf_counter() - started
@@ -281,7 +288,7 @@ TABLE_COLUMNS = [
     ("hits@4", "Hits@4"), ("hits@10", "Hits@10"), ("mrr@10", "MRR@10"), ("map@10", "MAP@10"),
     ("article_recall@4", "ArtR@4"), ("article_recall@10", "ArtR@10"), ("all_evidence@10", "AllEv@10"),
     ("null_abstention", "NullAbst"), ("false_abstention", "FalseAbst"), ("citation_precision", "CitePrec"),
-    ("quote_precision", "QuotePrec"),
+    ("quote_precision", "QuotePrec"), ("cited_evidence", "CitedEv"),
 ]
 
 

@@ -105,3 +105,17 @@ def test_passages_stored_without_sentence_spans_give_the_same_answer(sample_bot)
     with_spans = sample_bot.answer_from(CANONICAL_QUESTION, passages)
     without = sample_bot.answer_from(CANONICAL_QUESTION, bare)
     assert with_spans.citations and with_spans.citations == without.citations
+
+
+def test_a_question_naming_an_outlet_is_answered_from_that_outlet(sample_bot):
+    answer = sample_bot.ask("What did Eastern Desk report about the suspects heading to Ukraine?")
+    assert not answer.abstained
+    assert {c.outlet for c in answer.citations if c.kind != "dispute"} == {"Eastern Desk"}
+    assert any("Lukashenko" in c.quote for c in answer.citations)
+
+
+def test_a_named_outlets_claim_is_still_shown_with_a_dispute_from_another_outlet(sample_bot):
+    answer = sample_bot.ask("What did the Northbridge Ledger say Putin claimed about Ukraine?")
+    claims = [c for c in answer.citations if c.kind == "claim"]
+    assert claims and {c.outlet for c in claims} == {"Northbridge Ledger"}
+    assert answer.conflict and any(c.kind == "dispute" and c.outlet != "Northbridge Ledger" for c in answer.citations)

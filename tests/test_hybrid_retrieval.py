@@ -56,6 +56,16 @@ def test_outlets_named_in_a_question_are_found_by_full_name_or_head():
     assert find_outlets("Who won the match?", aliases) == []
 
 
+def test_outlets_an_answer_should_quote_are_named_with_a_capital_letter():
+    from vectorstore.query_analysis import named_outlets
+
+    outlets = ["TechCrunch", "The Verge", "Fortune", "Cnbc | World Business News Leader"]
+    assert named_outlets("Did TechCrunch and the Verge both cover it, as CNBC did?", outlets) == {
+        "TechCrunch", "The Verge", "Cnbc | World Business News Leader"}
+    assert named_outlets("Did the company's fortune change after the launch?", outlets) == set()
+    assert named_outlets("What did Fortune say about the launch?", outlets) == {"Fortune"}
+
+
 def test_dates_in_a_question_become_day_filters():
     assert find_dates("between the report on October 2, 2023, and the one from Oct 7th", 2023) == [
         dt.date(2023, 10, 2), dt.date(2023, 10, 7)]

@@ -79,6 +79,21 @@ def find_outlets(question: str, aliases: dict[str, str]) -> list[list[str]]:
     return [c.split("\x1f") for c in chosen]
 
 
+def named_outlets(question: str, outlets: list[str]) -> set[str]:
+    """Outlets the question names as a proper name ("TechCrunch", "the Verge"), for answers that
+    should quote them. Unlike `find_outlets` (a search filter, where a false hit only adds a
+    search) a mention must hold a capital letter: a question about "fortune" or "time" does not
+    mean the outlets Fortune or Time."""
+    lowered = question.lower()
+    found: set[str] = set()
+    for name, group in outlet_aliases(outlets).items():
+        for m in re.finditer(r"(?<![\w])" + re.escape(name) + r"(?![\w])", lowered):
+            if any(ch.isupper() for ch in question[m.start():m.end()]):
+                found.update(group.split("\x1f"))
+                break
+    return found
+
+
 def find_dates(question: str, default_year: int | None) -> list[dt.date]:
     """Calendar dates written in the question; a date without a year takes `default_year`."""
     found: list[dt.date] = []
