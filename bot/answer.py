@@ -15,7 +15,7 @@ import numpy as np
 from bot.attribution import Attribution, attribute
 from ingest.text import cached_sentence_spans, decode_spans
 from vectorstore.embeddings import Embedder
-from vectorstore.lexical import query_terms, words
+from vectorstore.lexical import distinctive_shares, query_terms, words
 from vectorstore.query_analysis import named_outlets
 from vectorstore.records import Passage
 from vectorstore.sentence_vectors import decode as decode_sentence_vectors
@@ -29,7 +29,7 @@ MAX_QUOTES_PER_DOCUMENT = 3
 SAME_DOCUMENT_PENALTY = 0.02
 MMR_LAMBDA = 0.75
 _FOLLOW_UP = re.compile(r"\b(that|this|it|its|they|them|their|he|him|his|she|her|those|these|there|then)\b", re.IGNORECASE)
-_MIN_SENTENCE_CHARS = 25
+MIN_SENTENCE_CHARS = 25
 # Sentence scoring (measured on MultiHop-RAG dev, both halves of the split): meaning alone
 # (question–sentence cosine) picks the sentence that holds the gold fact less often than the
 # question's distinctive words do; adding their IDF-weighted share, less a little per rank of the
@@ -135,19 +135,25 @@ class _Candidate:
     relevance: float = 0.0  # the semantic score the quoting floor `min_sentence_score` applies to
 
 
+def sentence_spans(passage: Passage) -> tuple[list[tuple[int, int]], bool]:
+    """A passage's sentence spans (offsets into its text): those stored at ingest, or a fresh
+    split for chunks stored without them; and whether they were stored."""
+    stored = decode_spans(passage.extra.get("sentences", ""), len(passage.text))
+    return (stored, True) if stored is not None else (cached_sentence_spans(passage.text), False)
+
+
 def _candidates(passages: list[Passage]) -> list[_Candidate]:
     seen: set[tuple[str, int]] = set()
     found: list[_Candidate] = []
     for rank, passage in enumerate(passages):
-        stored = decode_spans(passage.extra.get("sentences", ""), len(passage.text))
-        spans = stored if stored is not None else cached_sentence_spans(passage.text)
+        spans, stored = sentence_spans(passage)
         # vectors were stored for exactly the stored spans; chunks without either get none
-        pooled = decode_sentence_vectors(passage.extra.get("sentence_vectors", ""), len(spans)) if stored is not None else []
+        pooled = decode_sentence_vectors(passage.extra.get("sentence_vectors", ""), len(spans)) if stored else []
         for i, (s, e) in enumerate(spans):
             start, end = passage.start + s, passage.start + e
             text = passage.text[s:e]
             key = (passage.document_id, start)
-            if key in seen or len(text) < _MIN_SENTENCE_CHARS:
+            if key in seen or len(text) < MIN_SENTENCE_CHARS:
                 continue
             seen.add(key)
             found.append(_Candidate(passage, start, end, text, rank=rank, pooled=pooled[i] if pooled else None))
@@ -156,25 +162,15 @@ def _candidates(passages: list[Passage]) -> list[_Candidate]:
 
 def _keyword_scores(query: str, candidates: list[_Candidate]) -> None:
     """Set each candidate's `keywords`: the IDF-weighted share of the question's content words it
-    holds, less `RANK_PENALTY` per rank of its passage, scaled by how specific the question is.
+    holds (`distinctive_shares`, IDF local to the candidates), less `RANK_PENALTY` per rank of
+    its passage, scaled by how specific the question is.
 
-    The IDF is local to the candidates: a word every retrieved sentence shares (the story's topic)
-    says little about which sentence answers, a word only one or two of them hold says a lot.
     A share of two or three words moves in coarse steps (one word is a third of it), so short
     questions lean on meaning, long ones (named people, outlets, dates) on their words as well.
     """
-    terms = query_terms(query)
-    vocabularies = [set(words(c.text)) for c in candidates]
-    n = len(vocabularies)
-    weights = {}
-    for term in terms:
-        df = sum(term in v for v in vocabularies)
-        if df:
-            weights[term] = float(np.log((n + 1) / (df + 0.5)))
-    total = sum(weights.values())
-    scale = min(1.0, len(terms) / FULL_KEYWORD_TERMS)
-    for candidate, vocabulary in zip(candidates, vocabularies):
-        share = sum(w for t, w in weights.items() if t in vocabulary) / total if total else 0.0
+    shares = distinctive_shares(query, [set(words(c.text)) for c in candidates])
+    scale = min(1.0, len(query_terms(query)) / FULL_KEYWORD_TERMS)
+    for candidate, share in zip(candidates, shares):
         candidate.keywords = scale * (share - RANK_PENALTY * candidate.rank)
 
 

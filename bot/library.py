@@ -18,6 +18,7 @@ from bot.answer import Answer, abstain, compose_answer, retrieval_query
 from bot.errors import BadQuestion, BotError, SourceNotKnown
 from bot.provenance import apply_trust, full_speaker_names, note_freshness
 from bot.render import terminal_safe
+from bot.rerank import rerank
 from bot.settings import Settings
 from bot.trust import TIERS, UNKNOWN, Registry, UntrustedSource, normalise_domain
 from ingest.addresses import parse_networks
@@ -368,7 +369,11 @@ class Citebot:
         can quote them.
         """
         where = _date_filter(since, until)
-        passages = self.retriever.search(query, k=k or self.settings.top_k, scope=self._scope(scope), where=where)
+        k = k or self.settings.top_k
+        # a fixed window, so `ask` (top_k) and `eval` (10) see the same order of the same passages
+        window = max(k, self.settings.rerank_window) if self.settings.rerank_weight > 0 else k
+        found = self.retriever.search(query, k=window, scope=self._scope(scope), where=where)
+        passages = rerank(query, found, self.settings.rerank_weight)[:k]
         registry = self.registry(scope)
         return [p for p in passages if registry.tier_for_url(p.url) != "blocked"]
 

@@ -125,6 +125,15 @@ class Settings(BaseSettings):
         default=2.0, ge=0.0, le=10.0,
         description="Weight of the BM25 keyword ranking in the rank fusion, relative to the dense ranking (1.0).",
     )
+    rerank_weight: float = Field(
+        default=2.0, ge=0.0, le=100.0,
+        description="Re-sort the top `rerank_window` passages by fused rank plus this × the share of the question's "
+        "distinctive words their best sentence holds (bot/rerank.py; 0 = off, keep the fused order).",
+    )
+    rerank_window: int = Field(
+        default=10, ge=1, le=50,
+        description="How many top passages the rerank reorders; only their order changes, never which passages are in it.",
+    )
 
     # -- speed (issue 6) --
     embedding_backend: Literal["onnx", "sentence-transformers"] = Field(

@@ -16,12 +16,14 @@ from tests.conftest import MULTIHOP
 # 0.599, all-evidence@10 0.941, null abstention 1.0 (6/6), false abstention 0.0 (with keyword weight 1.5:
 # 0.824 / 0.971 / 0.675 / 0.578 / 0.941; before the per-part searches: 0.735 / 0.971 / 0.636 / 0.537 /
 # 0.941; dense only was 0.618 / 0.824 / 0.370 / 0.265 / 0.500). The floors sit one to two questions
-# below, so noise passes and a real regression fails. Citations (2026-11-30, answers quote the outlets
-# a question names): citation precision 0.426 (0.396 before), evidence articles quoted 0.931 (0.917);
-# one question's six quotes move precision by ~0.03, so its floor sits two questions below.
+# below, so noise passes and a real regression fails. 2026-11-30: answers quote the outlets a question
+# names, then the top 10 are reranked by their best sentence (bot/rerank.py): 0.794 / 0.941 / 0.712 /
+# 0.627 / 0.941 (one question left the top 4, MRR and MAP rose); citation precision 0.396 → 0.426 →
+# 0.441, evidence articles quoted 0.917 → 0.931 → 0.926. One question moves MRR by up to 0.03 and six
+# quotes move precision by ~0.03, so those floors sit two questions below.
 SMOKE_FLOORS = {
-    "hits@4": 0.76, "hits@10": 0.91, "mrr@10": 0.62, "map@10": 0.52, "all_evidence@10": 0.88,
-    "null_abstention": 0.80, "false_abstention_max": 0.10, "citation_precision": 0.37, "cited_evidence": 0.87,
+    "hits@4": 0.76, "hits@10": 0.91, "mrr@10": 0.65, "map@10": 0.57, "all_evidence@10": 0.88,
+    "null_abstention": 0.80, "false_abstention_max": 0.10, "citation_precision": 0.38, "cited_evidence": 0.87,
 }
 
 
@@ -56,12 +58,13 @@ def test_missing_queries_file_is_one_readable_line(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.skipif(not (MULTIHOP / "smoke_queries.jsonl").exists(), reason="../shared/benchmarks is required")
-def test_smoke_split_meets_the_measured_floors(tmp_path):
+def test_smoke_split_meets_the_measured_floors(tmp_path, capsys):
     result = CliRunner().invoke(cli, ["eval", "--smoke", "--json", "--store", str(tmp_path / "store")])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout.strip().splitlines()[-1])
     overall = report["overall"]
-    print("\nsmoke eval:", json.dumps(overall))
+    with capsys.disabled():  # the figures go to CI's log whether the floors hold or not
+        print("\nsmoke eval:", json.dumps({k: v for k, v in overall.items() if k != "abstention_curve"}))
     assert set(report["by_type"]) == {"comparison_query", "inference_query", "null_query", "temporal_query"}
     for key in ("hits@4", "hits@10", "mrr@10", "map@10", "all_evidence@10", "citation_precision", "cited_evidence"):
         assert overall[key] >= SMOKE_FLOORS[key], key

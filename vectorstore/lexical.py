@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
 import shutil
 import sqlite3
@@ -63,6 +64,22 @@ def query_terms(text: str, limit: int = 40) -> list[str]:
     """Content words of a question, lower-cased, in order, without duplicates."""
     terms = [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
     return list(dict.fromkeys(terms))[:limit]
+
+
+def distinctive_shares(query: str, vocabularies: list[set[str]]) -> list[float]:
+    """For each text (as its set of `words`), the IDF-weighted share of the query's content words
+    it holds, 0..1. The IDF is local to these texts: a word they all share (the story's topic)
+    says little about which one answers, a word only one or two hold says a lot."""
+    n = len(vocabularies)
+    weights = {}
+    for term in query_terms(query):
+        df = sum(term in v for v in vocabularies)
+        if df:
+            weights[term] = math.log((n + 1) / (df + 0.5))
+    total = sum(weights.values())
+    if not total:
+        return [0.0] * n
+    return [sum(w for t, w in weights.items() if t in v) / total for v in vocabularies]
 
 
 def _analyzer() -> tantivy.TextAnalyzer:
