@@ -27,11 +27,11 @@ from ingest.document import SourceDocument, document_id_for
 from ingest.errors import IngestError
 from ingest.text import encode_spans
 from vectorstore.chroma_connection import StoreConfig
-from vectorstore.chroma_store import ChromaStore, all_of  # no chromadb import until a store is opened
+from vectorstore.chroma_store import ChromaStore  # no chromadb import until a store is opened
 from vectorstore.embeddings import Embedder, OnnxEmbedder, SentenceTransformerEmbedder
 from vectorstore.errors import StoreError
 from vectorstore.lexical import LexicalIndex, retire_fts5_index
-from vectorstore.query_analysis import unknown_sources
+from vectorstore.query_analysis import date_range_filter, unknown_sources
 from vectorstore.records import AuditEntry, ChunkRecord, DocumentRecord, Passage, TrustEntry
 from vectorstore.sentence_vectors import embed_with_sentences
 from vectorstore.sentence_vectors import encode as encode_sentence_vectors
@@ -368,7 +368,7 @@ class Citebot:
         Articles from a domain blocked after they were ingested are dropped here, so no answer mode
         can quote them.
         """
-        where = _date_filter(since, until)
+        where = date_range_filter(since, until)
         k = k or self.settings.top_k
         # a fixed window, so `ask` (top_k) and `eval` (10) see the same order of the same passages
         window = max(k, self.settings.rerank_window) if self.settings.rerank_weight > 0 else k
@@ -495,10 +495,3 @@ class Citebot:
         """Each listed article's current tier (looked up live, so a moderator's change shows at once)."""
         registry = self.registry(scope)
         return {r.document_id: registry.tier_for_url(r.url) for r in records}
-
-
-def _date_filter(since: dt.date | None, until: dt.date | None) -> dict | None:
-    return all_of([
-        {"published_ord": {"$gte": since.toordinal()}} if since else None,
-        {"published_ord": {"$lte": until.toordinal()}} if until else None,
-    ])

@@ -17,6 +17,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from vectorstore.chroma_store import all_of
 from vectorstore.lexical import words
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -169,6 +170,12 @@ def _outlet_filter(group: list[str]) -> dict:
 def _day_filter(day: dt.date) -> dict:
     # ±1 day: publication times are UTC, the question's date is the outlet's local date
     return {"$and": [{"published_ord": {"$gte": day.toordinal() - 1}}, {"published_ord": {"$lte": day.toordinal() + 1}}]}
+
+
+def date_range_filter(since: dt.date | None, until: dt.date | None) -> dict | None:
+    """The store filter for articles published from `since` through `until` (None = open end)."""
+    return all_of([{"published_ord": {"$gte": since.toordinal()}} if since else None,
+                   {"published_ord": {"$lte": until.toordinal()}} if until else None])
 
 
 def plan(question: str, outlets: list[str], *, default_year: int | None = None, max_subqueries: int = 6) -> list[SubQuery]:
