@@ -377,6 +377,10 @@ class Citebot:
         registry = self.registry(scope)
         return [p for p in passages if registry.tier_for_url(p.url) != "blocked"]
 
+    def search(self, query: str, *, k: int = 8, scope: str | None = None) -> list[Passage]:
+        """`retrieve` in a `Retriever`'s shape, so `CitebotRetriever(retriever=bot)` gives LangChain what `ask` reads."""
+        return self.retrieve(query, k=k, scope=scope)
+
     def answer_from(self, question: str, passages: list[Passage], *, query: str | None = None, scope: str | None = None) -> Answer:
         """The extractive answer over retrieved passages, ordered by trust tier, with full speaker
         names and a freshness note (`ask` = `retrieve` + this)."""

@@ -20,7 +20,9 @@ class CitebotRetriever(BaseRetriever):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    retriever: Any  # a vectorstore.retriever.Retriever (a plain dataclass pydantic cannot validate)
+    # anything with `search(query, k=, scope=)`: a `Citebot` (the passages and order `ask` uses, reranked)
+    # or a bare vectorstore.retriever.Retriever (fused order); plain classes pydantic cannot validate
+    retriever: Any
     k: int = 8
     scope: str | None = None
 
