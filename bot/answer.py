@@ -135,7 +135,7 @@ class _Candidate:
     relevance: float = 0.0  # the semantic score the quoting floor `min_sentence_score` applies to
 
 
-def sentence_spans(passage: Passage) -> tuple[list[tuple[int, int]], bool]:
+def passage_sentence_spans(passage: Passage) -> tuple[list[tuple[int, int]], bool]:
     """A passage's sentence spans (offsets into its text): those stored at ingest, or a fresh
     split for chunks stored without them; and whether they were stored."""
     stored = decode_spans(passage.extra.get("sentences", ""), len(passage.text))
@@ -146,7 +146,7 @@ def _candidates(passages: list[Passage]) -> list[_Candidate]:
     seen: set[tuple[str, int]] = set()
     found: list[_Candidate] = []
     for rank, passage in enumerate(passages):
-        spans, stored = sentence_spans(passage)
+        spans, stored = passage_sentence_spans(passage)
         # vectors were stored for exactly the stored spans; chunks without either get none
         pooled = decode_sentence_vectors(passage.extra.get("sentence_vectors", ""), len(spans)) if stored else []
         for i, (s, e) in enumerate(spans):

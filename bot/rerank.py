@@ -14,15 +14,16 @@ and the article discount below gained on every retrieval metric on each half of 
 
 from __future__ import annotations
 
-from bot.answer import MIN_SENTENCE_CHARS, sentence_spans
+from bot.answer import MIN_SENTENCE_CHARS, passage_sentence_spans
 from vectorstore.lexical import distinctive_shares, words
 from vectorstore.records import Passage
+from vectorstore.retriever import discount_by_article
 
 # The fused order enters as a rank prior (RANK_PRIOR_K + 1) / (RANK_PRIOR_K + rank + 1): 1 for the
 # first passage, 0.4 for the tenth, the same shape as the fusion's own RRF (k 5).
 RANK_PRIOR_K = 5
-# An article's n-th passage in the new order keeps ARTICLE_DISCOUNT**n of its value, as the fusion's
-# own discount does: without it, the re-sort pulled several chunks of one article up (article
+# An article's n-th passage in the new order keeps ARTICLE_DISCOUNT**n of its value (the fusion's own
+# `discount_by_article`): without it, the re-sort pulled several chunks of one article up (article
 # recall@4 0.766 → 0.732, and answers quoted fewer of a question's evidence articles).
 ARTICLE_DISCOUNT = 0.8
 
@@ -32,7 +33,7 @@ def best_sentence_shares(query: str, passages: list[Passage]) -> list[float]:
     owners: list[int] = []
     vocabularies: list[set[str]] = []
     for i, passage in enumerate(passages):
-        spans, _ = sentence_spans(passage)
+        spans, _ = passage_sentence_spans(passage)
         for s, e in spans:
             if e - s >= MIN_SENTENCE_CHARS:
                 owners.append(i)
@@ -49,10 +50,7 @@ def rerank(query: str, passages: list[Passage], weight: float) -> list[Passage]:
     if weight <= 0 or len(passages) < 2:
         return list(passages)
     shares = best_sentence_shares(query, passages)
-    value = [(RANK_PRIOR_K + 1) / (RANK_PRIOR_K + rank + 1) + weight * share for rank, share in enumerate(shares)]
-    order = sorted(range(len(passages)), key=lambda i: -value[i])
-    taken: dict[str, int] = {}
-    for i in order:  # best first, so an article's best passage keeps its full value
-        value[i] *= ARTICLE_DISCOUNT ** taken.get(passages[i].document_id, 0)
-        taken[passages[i].document_id] = taken.get(passages[i].document_id, 0) + 1
-    return [passages[i] for i in sorted(order, key=lambda i: -value[i])]
+    value = {rank: (RANK_PRIOR_K + 1) / (RANK_PRIOR_K + rank + 1) + weight * share for rank, share in enumerate(shares)}
+    order = sorted(value, key=value.get, reverse=True)
+    order = discount_by_article(order, value, lambda i: passages[i].document_id, ARTICLE_DISCOUNT)
+    return [passages[i] for i in order]

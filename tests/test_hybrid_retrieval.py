@@ -141,12 +141,12 @@ def test_keyword_queries_leave_out_outlet_names_and_dates():
 
 
 def test_an_articles_further_passages_yield_only_to_nearly_as_strong_hits_of_other_articles():
-    from vectorstore.retriever import _discount
+    from vectorstore.retriever import discount_by_article
 
     scores = {"a1": 1.0, "a2": 0.9, "b1": 0.8, "a3": 0.7, "c1": 0.2}
-    order = _discount(list(scores), dict(scores), lambda c: c[0], 0.7)
+    order = discount_by_article(list(scores), dict(scores), lambda c: c[0], 0.7)
     assert order == ["a1", "b1", "a2", "a3", "c1"]  # a2 (0.63) yields to b1, a3 (0.34) still beats weak c1
-    assert _discount(list(scores), dict(scores), lambda c: c[0], 1.0) == list(scores)  # 1.0 = off
+    assert discount_by_article(list(scores), dict(scores), lambda c: c[0], 1.0) == list(scores)  # 1.0 = off
 
 
 def test_an_ingest_leaves_the_keyword_index_up_to_date(citebot, tmp_path):

@@ -61,20 +61,24 @@ def outlet_aliases(outlets: list[str]) -> dict[str, str]:
     return {name: "\x1f".join(sorted(found)) for name, found in aliases.items()}
 
 
+def _mentions(question: str, aliases: dict[str, str]) -> list[tuple[int, int, str]]:
+    """Every whole-word occurrence of an alias in the question, any case: (start, end, the
+    "\x1f"-joined outlets it names), in order, the longer alias first where two start together."""
+    lowered = question.lower()
+    hits = [(m.start(), m.end(), outlets)
+            for name, outlets in aliases.items()
+            for m in re.finditer(r"(?<![\w])" + re.escape(name) + r"(?![\w])", lowered)]
+    return sorted(hits, key=lambda h: (h[0], h[0] - h[1]))
+
+
 def find_outlets(question: str, aliases: dict[str, str]) -> list[list[str]]:
     """Outlets named in the question, in order of first mention (each entry: outlets an alias names)."""
-    lowered = question.lower()
-    hits: list[tuple[int, int, str]] = []
-    for name, outlets in aliases.items():
-        for m in re.finditer(r"(?<![\w])" + re.escape(name) + r"(?![\w])", lowered):
-            hits.append((m.start(), -len(name), outlets))
-    hits.sort()
     chosen: list[str] = []
     covered_until = -1
-    for start, neg_len, outlets in hits:
+    for start, end, outlets in _mentions(question, aliases):
         if start < covered_until:  # inside a longer alias already taken ("the verge" in "the verge's")
             continue
-        covered_until = start - neg_len
+        covered_until = end
         if outlets not in chosen:
             chosen.append(outlets)
     return [c.split("\x1f") for c in chosen]
@@ -85,13 +89,10 @@ def named_outlets(question: str, outlets: list[str]) -> set[str]:
     should quote them. Unlike `find_outlets` (a search filter, where a false hit only adds a
     search) a mention must hold a capital letter: a question about "fortune" or "time" does not
     mean the outlets Fortune or Time."""
-    lowered = question.lower()
     found: set[str] = set()
-    for name, group in outlet_aliases(outlets).items():
-        for m in re.finditer(r"(?<![\w])" + re.escape(name) + r"(?![\w])", lowered):
-            if any(ch.isupper() for ch in question[m.start():m.end()]):
-                found.update(group.split("\x1f"))
-                break
+    for start, end, group in _mentions(question, outlet_aliases(outlets)):
+        if any(ch.isupper() for ch in question[start:end]):
+            found.update(group.split("\x1f"))
     return found
 
 

@@ -98,7 +98,7 @@ class Retriever:
         live = self.store.live_ids(order)
         order = [chunk_id for chunk_id in order if chunk_id in live]
         if self.article_discount < 1.0:
-            order = _discount(order, scores, _document_of, self.article_discount)
+            order = discount_by_article(order, scores, _document_of, self.article_discount)
         chosen = _spread(order, self.per_article, _document_of)[:k]
         return [
             replace(p, extra={**p.extra, "fusion": round(scores[p.chunk_id], 5)})
@@ -112,7 +112,7 @@ def _document_of(chunk_id: str) -> str:
     return f"{parts[0]}|{parts[1]}" if parts else chunk_id
 
 
-def _discount(order: list[str], scores: dict[str, float], document_of, factor: float) -> list[str]:
+def discount_by_article(order: list[str], scores: dict[str, float], document_of, factor: float) -> list[str]:
     """Diversify across articles by score: an article's n-th passage (n = 0, 1, …) keeps
     factor**n of its fused score (`scores` is updated), then the list is re-sorted. A second
     passage of one article still beats another article's weak hit, but not one nearly as
