@@ -10,7 +10,7 @@ import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.discord_bot import CitebotDiscord, discord_endpoints
+from bot.discord.client import CitebotDiscord, discord_endpoints
 from bot.library import Citebot
 from tests.conftest import make_settings
 from tests.fake_discord import BotRun, FakeDiscord
@@ -46,7 +46,7 @@ async def running(citebot: Citebot) -> AsyncIterator[BotRun]:
 
 
 def assert_within_discord_limits(message: dict) -> None:
-    """Discord's documented message limits, checked independently of bot.discord_format."""
+    """Discord's documented message limits, checked independently of bot.discord.format."""
     assert len(message.get("content") or "") <= DISCORD_LIMITS["content"]
     total = 0
     for embed in message.get("embeds") or []:

@@ -5,9 +5,9 @@ from dataclasses import replace
 
 import pytest
 
-from bot.answer import CANNOT_ANSWER, CONFLICT_NOTE
+from bot.engine.answer import CANNOT_ANSWER, CONFLICT_NOTE
 from bot.errors import BadQuestion
-from bot.render import render_answer
+from bot.engine.render import render_answer
 from ingest.text import decode_spans, sentence_spans
 from tests.conftest import CANONICAL_QUESTION
 

@@ -6,9 +6,9 @@ copy uses ("X said ...", "according to X", quote then speaker, speaker after a t
 
 import pytest
 
-from bot.answer import Citation
-from bot.attribution import attribute
-from bot.render import citation_line
+from bot.engine.answer import Citation
+from bot.engine.attribution import attribute
+from bot.engine.render import citation_line
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,7 @@ def test_full_size_bench_config_is_plain_data():
     """The default (non-quick) configuration is what `citebot bench` reports; it must be plain values."""
     from dataclasses import asdict
 
-    from bot.bench import BenchConfig
+    from bot.measure.bench import BenchConfig
 
     cfg = BenchConfig(MULTIHOP / "corpus.jsonl", MULTIHOP / "queries_dev.jsonl")
     assert cfg.quick is False and cfg.sizes == [1_000, 10_000, 100_000]

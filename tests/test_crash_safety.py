@@ -13,7 +13,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import cli
+from bot.main import cli
 from bot.library import Citebot
 from tests.conftest import make_settings
 from tests.store_checks import (

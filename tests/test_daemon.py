@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.daemon import (
+from bot.client.daemon import (
     MAX_REQUEST_BYTES, PROTOCOL, DaemonError, check_private_dir, daemon_paths, lock_is_held, lock_pid, request,
     settings_fingerprint,
 )
@@ -170,7 +170,7 @@ def test_a_question_the_daemon_cannot_answer_gets_the_in_process_error_line(samp
 def test_the_client_of_a_daemon_served_ask_imports_neither_chroma_nor_the_model(sample_env):
     probe = (
         "import sys\n"
-        "from bot.cli import cli\n"
+        "from bot.main import cli\n"
         "try:\n"
         f"    cli(['ask', {CANONICAL_QUESTION!r}, '--json'], prog_name='citebot')\n"
         "except SystemExit as e:\n"
@@ -338,7 +338,7 @@ def test_by_default_an_ask_from_a_script_starts_no_daemon(empty_env):
 
 # -- the protocol, one request at a time (no socket) -----------------------------------------------------
 def _state(tmp_path, embedder, **settings):
-    from bot.daemon_server import DaemonState, code_fingerprint
+    from bot.daemon.server import DaemonState, code_fingerprint
     from bot.library import Citebot
     from tests.conftest import make_settings
 
@@ -353,7 +353,7 @@ def _ask(**overrides) -> dict:
 
 
 def test_a_daemon_whose_code_changed_on_disk_answers_stale_and_exits(tmp_path, embedder):
-    from bot.daemon_server import handle
+    from bot.daemon.server import handle
 
     state = _state(tmp_path, embedder)
     state.code = [("bot/answer.py", 1, 1)]  # what the files looked like when it started
@@ -362,7 +362,7 @@ def test_a_daemon_whose_code_changed_on_disk_answers_stale_and_exits(tmp_path, e
 
 
 def test_synthesis_mode_is_declined_so_the_client_streams_it_itself(tmp_path, embedder):
-    from bot.daemon_server import handle
+    from bot.daemon.server import handle
 
     state = _state(tmp_path, embedder, llm_model="some-model")
     assert handle(state, _ask())["status"] == "declined"
@@ -371,7 +371,7 @@ def test_synthesis_mode_is_declined_so_the_client_streams_it_itself(tmp_path, em
 
 
 def test_a_relative_path_setting_makes_the_working_directory_part_of_the_match(tmp_path, embedder):
-    from bot.daemon_server import cwd_sensitive
+    from bot.daemon.server import cwd_sensitive
 
     state = _state(tmp_path, embedder)
     assert cwd_sensitive(state.bot.settings) is False

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.answer import CANNOT_ANSWER
+from bot.engine.answer import CANNOT_ANSWER
 from tests.conftest import CANONICAL_QUESTION
 from tests.discord_fixtures import TOKEN, assert_within_discord_limits, bot_for, fake, running  # noqa: F401
 from tests.fake_discord.payloads import MESSAGE_CONTENT_INTENT

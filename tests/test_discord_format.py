@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answer import Answer, Citation, SourceRef
-from bot.discord_format import (
+from bot.engine.answer import Answer, Citation, SourceRef
+from bot.discord.format import (
     EMBED_TOTAL_MAX,
     answer_pages,
     audit_page,
@@ -154,7 +154,7 @@ def test_a_freshness_note_that_does_not_fit_gets_a_page_of_its_own():
 
 
 def test_an_ingest_reply_carries_its_warnings_inert():
-    from bot.discord_format import ingest_report_page
+    from bot.discord.format import ingest_report_page
     from bot.library import IngestReport, ItemResult
 
     report = IngestReport(

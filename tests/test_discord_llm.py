@@ -119,7 +119,7 @@ async def test_a_mention_reply_is_sent_once_then_edited_in_place(fake, sample_ho
 
 
 def test_a_streamed_text_is_inert_and_a_long_one_keeps_its_sources():
-    from bot.discord_format import CONTENT_MAX, synthesis_page
+    from bot.discord.format import CONTENT_MAX, synthesis_page
 
     sentence = "The model said @everyone and <@123> read **this** [x](https://evil.example) [1]. "
     sources = "\n\nSources\n[1] Eastern Desk · “Title” · 2024-03-26 · https://easterndesk.example.org/a_b/c"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.discord_policy import ConversationMemory, ModeratorPolicy, QuestionLimits, RateLimiter, scope_for
+from bot.discord.policy import ConversationMemory, ModeratorPolicy, QuestionLimits, RateLimiter, scope_for
 from bot.errors import PermissionDenied, RateLimited
 
 

@@ -5,8 +5,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import cli
-from bot.evaluation import article_metrics, fact_metrics, squash
+from bot.main import cli
+from bot.measure.evaluation import article_metrics, fact_metrics, squash
 from tests.conftest import MULTIHOP
 
 # Measured on the smoke split (40 questions, 60 articles) on 2026-11-25 with the shipped retrieval

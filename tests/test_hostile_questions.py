@@ -12,7 +12,7 @@ import unicodedata
 import pytest
 
 from bot.errors import BadQuestion
-from bot.render import render_answer
+from bot.engine.render import render_answer
 from tests.conftest import CANONICAL_QUESTION
 
 INJECTIONS = [

@@ -12,12 +12,12 @@ import sys
 
 import pytest
 
-from bot.answer import CANNOT_ANSWER
+from bot.engine.answer import CANNOT_ANSWER
 from bot.library import Citebot
 from bot.llm.prompt import FENCE_CLOSE, FENCE_OPEN
 from bot.llm.render import render_synthesis
 from bot.llm.synthesis import LLM_INTRO, DoneEvent, SentenceEvent
-from bot.render import render_answer
+from bot.engine.render import render_answer
 from tests.conftest import CANONICAL_QUESTION, REPO, make_settings
 from tests.fake_llm import Reply, fake_llm, passage_with, passages_in
 
@@ -76,7 +76,7 @@ async def test_the_prompt_holds_only_the_retrieved_passages_fenced_as_data(sampl
     with fake_llm(Reply(good_model)) as fake:
         bot = llm_bot(sample_home, embedder, fake)
         await collect(bot, CANONICAL_QUESTION, k=5)
-        _, _, retrieved = bot._retrieve(CANONICAL_QUESTION, None, 5, None, None, None)
+        _, _, retrieved = bot.prepare_question(CANONICAL_QUESTION, None, 5, None, None, None)
     [request] = fake.requests
     assert request["json"]["model"] == "fake-model" and request["json"]["stream"] is True
     assert request["headers"]["Authorization"] == f"Bearer {KEY}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-from bot.answer import CANNOT_ANSWER
+from bot.engine.answer import CANNOT_ANSWER
 from bot.llm.model import build_chat_model, llm_configured
 from bot.llm.prompt import FENCE_CLOSE, FENCE_OPEN, build_messages
 from bot.llm.validate import (
@@ -137,7 +137,7 @@ def test_the_key_comes_from_citebot_settings_and_openai_environment_is_ignored(t
 
 
 async def test_chat_adapters_get_rate_limited_partial_texts_then_one_final_text():
-    from bot.answer import Answer
+    from bot.engine.answer import Answer
     from bot.llm.render import render_synthesis, rendered_updates
     from bot.llm.synthesis import DoneEvent, SentenceEvent, Synthesis
 

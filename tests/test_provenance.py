@@ -11,11 +11,11 @@ import re
 
 import pytest
 
-from bot.answer import CONFLICT_NOTE
+from bot.engine.answer import CONFLICT_NOTE
 from bot.library import Citebot
-from bot.provenance import note_freshness
-from bot.render import render_answer
-from bot.trust import TIER_RANK
+from bot.engine.provenance import note_freshness
+from bot.engine.render import render_answer
+from bot.engine.trust import TIER_RANK
 from tests.conftest import CANONICAL_QUESTION, SAMPLE_CORPUS, make_settings
 
 BATTERY_QUESTION = "How much lithium does the battery recycling plant recover?"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer import Answer, Citation, SourceRef
-from bot.render import LINK_REMOVED, render_answer, safe_link, terminal_safe
+from bot.engine.answer import Answer, Citation, SourceRef
+from bot.engine.render import LINK_REMOVED, render_answer, safe_link, terminal_safe
 
 
 def answer_with(quote: str = "A plain sentence.", *, url: str = "https://news.example/a", title: str = "Title",

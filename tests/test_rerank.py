@@ -1,7 +1,7 @@
 """The rerank of the top passages (bot/rerank.py): plain passages, no model, no store; and once
 through a real store, where only the order inside the window may change."""
 
-from bot.rerank import best_sentence_shares, rerank
+from bot.engine.rerank import best_sentence_shares, rerank
 from tests.conftest import make_settings
 from vectorstore.records import Passage
 

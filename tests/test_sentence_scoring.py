@@ -1,6 +1,6 @@
 """How the answer engine weighs a question's words when it picks sentences (no model needed)."""
 
-from bot.answer import FULL_KEYWORD_TERMS, RANK_PENALTY, _candidates, _keyword_scores
+from bot.engine.select import FULL_KEYWORD_TERMS, RANK_PENALTY, candidates_of, keyword_scores
 from vectorstore.records import Passage
 
 
@@ -9,8 +9,8 @@ def _passages(*texts: str) -> list[Passage]:
 
 
 def _scores(question: str, *texts: str) -> dict[str, float]:
-    candidates = _candidates(_passages(*texts))
-    _keyword_scores(question, candidates)
+    candidates = candidates_of(_passages(*texts))
+    keyword_scores(question, candidates)
     return {c.text: c.keywords for c in candidates}
 
 
@@ -46,8 +46,8 @@ def test_short_questions_lean_less_on_their_words_than_long_ones():
 
 def test_a_sentence_from_a_lower_ranked_passage_costs_a_little():
     same = "Regulators in Lisbon fined Voltaic for emissions from its battery recycling plant."
-    candidates = _candidates(_passages(same, "Filler sentence that is long enough to count here.", same + " Again."))
-    _keyword_scores(LONG_QUESTION, candidates)
+    candidates = candidates_of(_passages(same, "Filler sentence that is long enough to count here.", same + " Again."))
+    keyword_scores(LONG_QUESTION, candidates)
     first, later = candidates[0], candidates[-1]
     assert later.rank == 2 and first.rank == 0
     assert first.keywords - later.keywords > 2 * RANK_PENALTY * 0.99

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from bot.answer import CONFLICT_NOTE
+from bot.engine.answer import CONFLICT_NOTE
 from bot.library import Citebot
-from bot.render import render_answer
+from bot.engine.render import render_answer
 from ingest.text import decode_spans
 from tests.conftest import CANONICAL_QUESTION, SAMPLE_CORPUS, make_settings
 from vectorstore import sentence_vectors

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import cli
+from bot.main import cli
 from bot.library import Citebot
 from tests.chroma_server import ChromaServer
 from tests.conftest import CANONICAL_QUESTION, make_settings

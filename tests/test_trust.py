@@ -10,7 +10,7 @@ import pytest
 
 from bot.errors import BotError
 from bot.library import Citebot
-from bot.trust import BadDomain, Registry, normalise_domain
+from bot.engine.trust import BadDomain, Registry, normalise_domain
 from tests.conftest import make_settings
 from tests.helpers import http_server
 from vectorstore.records import TrustEntry

@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
-import re
 import shutil
 import sqlite3
 import threading
@@ -37,49 +35,13 @@ from pathlib import Path
 import tantivy
 
 from vectorstore.errors import StoreBusy, StoreError
+from vectorstore.terms import query_terms
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-# Words that carry no topic; BM25 would weigh them low anyway, but dropping them keeps queries short.
-STOPWORDS = frozenset(
-    "a an and are as at be been being but by can could did do does doing for from had has have having he her "
-    "hers him his how i if in into is it its itself me more most my no nor not of on or our ours she should "
-    "so some such than that the their theirs them then there these they this those to too very was we were "
-    "what when where which while who whom why will with would you your yours about after again against all "
-    "also any before between both during each few further here just once only other out over own same "
-    "through under until up according article articles report reported reports published news".split()
-)
 ENGINE = "tantivy-2"  # bump when the schema changes: bookkeeping of another engine or layout is rebuilt
 _ANALYZER = "citebot_en"
 _READ_PAGE = 1000  # chunks read from the store per request while syncing: Chroma's peak memory grows with it
 _TARGETED_SYNC_DOCS = 500  # up to this many changed documents, a sync reads only their chunks
 _WRITER_HEAP = 64_000_000  # bytes tantivy buffers before flushing a segment
-
-
-def words(text: str) -> list[str]:
-    """The lower-cased words of `text`, as keyword search and answer scoring both see them."""
-    return _WORD.findall(text.lower())
-
-
-def query_terms(text: str, limit: int = 40) -> list[str]:
-    """Content words of a question, lower-cased, in order, without duplicates."""
-    terms = [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
-    return list(dict.fromkeys(terms))[:limit]
-
-
-def distinctive_shares(query: str, vocabularies: list[set[str]]) -> list[float]:
-    """For each text (as its set of `words`), the IDF-weighted share of the query's content words
-    it holds, 0..1. The IDF is local to these texts: a word they all share (the story's topic)
-    says little about which one answers, a word only one or two hold says a lot."""
-    n = len(vocabularies)
-    weights = {}
-    for term in query_terms(query):
-        df = sum(term in v for v in vocabularies)
-        if df:
-            weights[term] = math.log((n + 1) / (df + 0.5))
-    total = sum(weights.values())
-    if not total:
-        return [0.0] * n
-    return [sum(w for t, w in weights.items() if t in v) / total for v in vocabularies]
 
 
 def _analyzer() -> tantivy.TextAnalyzer:

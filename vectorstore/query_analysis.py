@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from vectorstore.chroma_store import all_of
-from vectorstore.lexical import words
+from vectorstore.terms import words
 
 _MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), 1)}
@@ -235,3 +235,17 @@ def unknown_sources(question: str, outlets: list[str]) -> list[str]:
                 or any(bare.lower() in alias for alias in aliases)):
             unknown.append(name)
     return unknown
+
+
+_FOLLOW_UP = re.compile(r"\b(that|this|it|its|they|them|their|he|him|his|she|her|those|these|there|then)\b", re.IGNORECASE)
+
+
+def retrieval_query(question: str, history: list[str]) -> str:
+    """Fold the previous question into a follow-up ("what did Putin say about that?").
+
+    A follow-up leans on the conversation through a pronoun or is very short; we search with
+    both questions so the passages about the earlier topic are found.
+    """
+    if history and (_FOLLOW_UP.search(question) or len(question.split()) <= 4):
+        return f"{history[-1]} {question}"
+    return question

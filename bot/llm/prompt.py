@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.answer import CANNOT_ANSWER
+from bot.engine.answer import CANNOT_ANSWER
 from vectorstore.records import Passage
 
 FENCE_OPEN = "<passages>"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from bot.llm.synthesis import LLM_INTRO, DoneEvent, SentenceEvent, Synthesis
-from bot.render import render_answer, source_line
+from bot.engine.render import render_answer, source_line
 
 
 def render_synthesis(result: Synthesis) -> str:

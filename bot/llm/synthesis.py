@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from bot.answer import Answer, SourceRef
+from bot.engine.answer import Answer, SourceRef
 from bot.llm.model import describe_failure
 from bot.llm.prompt import build_messages
 from bot.llm.validate import MARKER, SentenceAssembler, check_sentence, cited_numbers, is_abstention

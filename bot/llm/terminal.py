@@ -1,6 +1,6 @@
 """Synthesis answers in a terminal: print each checked sentence as it arrives, then the rest.
 
-Kept apart from `bot.cli` so the command module only parses options and calls this.
+Kept apart from `bot.cli.app` so the command module only parses options and calls this.
 """
 
 from __future__ import annotations

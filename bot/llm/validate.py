@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from bot.answer import CANNOT_ANSWER
+from bot.engine.answer import CANNOT_ANSWER
 from ingest.text import sentence_spans
 from vectorstore.records import Passage
 

@@ -10,8 +10,9 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.answer import Answer, Citation, SourceRef, compose_answer
-from bot.render import render_answer, terminal_safe
+from bot.engine.answer import Answer, Citation, SourceRef
+from bot.engine.select import compose_answer
+from bot.engine.render import render_answer, terminal_safe
 from bot.settings import Settings
 from ingest.chunking import chunk_document
 from ingest.document import SourceDocument

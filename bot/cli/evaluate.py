@@ -34,7 +34,7 @@ def eval_command(queries_path: Path | None, corpus_path: Path | None, smoke: boo
     """
     from tqdm import tqdm
 
-    from bot.evaluation import format_table, load_queries, run_eval
+    from bot.measure.evaluation import format_table, load_queries, run_eval
     from bot.library import Citebot
     from bot.settings import Settings
 

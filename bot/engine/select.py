@@ -1,4 +1,4 @@
-"""The answer engine: pick the sentences that answer, quote them verbatim, cite them, or abstain.
+"""Selecting quotes: pick the sentences that answer, quote them verbatim, cite them, or abstain.
 
 No sentence of an answer is generated: every statement is a quote of stored text at recorded
 offsets, labelled with whose claim it is. When nothing relevant enough is found, the answer says
@@ -7,29 +7,22 @@ so with `CANNOT_ANSWER` and lists the closest sources instead of guessing.
 
 from __future__ import annotations
 
-import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.attribution import Attribution, attribute
-from ingest.text import cached_sentence_spans, decode_spans
+from bot.engine.answer import Answer, Citation, SourceRef, closest_sources, source_ref
+from bot.engine.attribution import Attribution, attribute
+from bot.engine.sentences import MIN_SENTENCE_CHARS, passage_sentence_spans
 from vectorstore.embeddings import Embedder
-from vectorstore.lexical import distinctive_shares, query_terms, words
 from vectorstore.query_analysis import named_outlets
 from vectorstore.records import Passage
 from vectorstore.sentence_vectors import decode as decode_sentence_vectors
-
-# Contract strings: tests, scripts and the Discord adapter rely on these exact phrases.
-CANNOT_ANSWER = "The ingested sources don't say."
-CONFLICT_NOTE = "The sources disagree on this."
-ANSWER_INTRO = "Here is what the sources say."
+from vectorstore.terms import distinctive_shares, query_terms, words
 
 MAX_QUOTES_PER_DOCUMENT = 3
 SAME_DOCUMENT_PENALTY = 0.02
 MMR_LAMBDA = 0.75
-_FOLLOW_UP = re.compile(r"\b(that|this|it|its|they|them|their|he|him|his|she|her|those|these|there|then)\b", re.IGNORECASE)
-MIN_SENTENCE_CHARS = 25
 # Sentence scoring (measured on MultiHop-RAG dev, both halves of the split): meaning alone
 # (question–sentence cosine) picks the sentence that holds the gold fact less often than the
 # question's distinctive words do; adding their IDF-weighted share, less a little per rank of the
@@ -43,85 +36,8 @@ EMBEDDED_CANDIDATES = 16
 FULL_KEYWORD_TERMS = 8
 
 
-@dataclass(frozen=True)
-class SourceRef:
-    """An entry of the Sources list."""
-
-    n: int
-    document_id: str
-    title: str
-    outlet: str
-    author: str
-    published_at: str
-    url: str
-    tier: str = ""  # the outlet's trust tier in the source registry (bot/trust.py), "" = not looked up
-
-
-@dataclass(frozen=True)
-class Citation:
-    """One quoted sentence: `quote == document.text[start:end]`, cited as source `n`."""
-
-    n: int
-    quote: str
-    document_id: str
-    start: int
-    end: int
-    title: str
-    outlet: str
-    author: str
-    published_at: str
-    url: str
-    score: float
-    kind: str = "report"
-    speaker: str = ""
-    tier: str = ""
-
-
 @dataclass
-class Answer:
-    question: str
-    abstained: bool
-    citations: list[Citation] = field(default_factory=list)
-    sources: list[SourceRef] = field(default_factory=list)
-    conflict: bool = False
-    closest: list[SourceRef] = field(default_factory=list)
-    top_score: float = 0.0
-    # Freshness (bot/provenance.py): the date the answer was given and its newest cited source.
-    as_of: str = ""
-    newest_source: str = ""
-    stale_days: int = 0  # > 0 when the newest cited source is older than `stale_after_days`
-
-    @property
-    def headline(self) -> str:
-        if self.abstained:
-            return CANNOT_ANSWER
-        return CONFLICT_NOTE if self.conflict else ANSWER_INTRO
-
-    def to_dict(self) -> dict:
-        return {
-            "question": self.question,
-            "abstained": self.abstained,
-            "conflict": self.conflict,
-            "citations": [asdict(c) for c in self.citations],
-            "sources": [asdict(s) for s in (self.closest if self.abstained else self.sources)],
-            "top_score": round(self.top_score, 4),
-            "freshness": {"as_of": self.as_of, "newest_source": self.newest_source, "stale_days": self.stale_days},
-        }
-
-
-def retrieval_query(question: str, history: list[str]) -> str:
-    """Fold the previous question into a follow-up ("what did Putin say about that?").
-
-    A follow-up leans on the conversation through a pronoun or is very short; we search with
-    both questions so the passages about the earlier topic are found.
-    """
-    if history and (_FOLLOW_UP.search(question) or len(question.split()) <= 4):
-        return f"{history[-1]} {question}"
-    return question
-
-
-@dataclass
-class _Candidate:
+class Candidate:
     passage: Passage
     start: int  # offsets into the document text
     end: int
@@ -131,20 +47,13 @@ class _Candidate:
     vector: np.ndarray | None = None
     rank: int = 0  # of its passage in the retrieval order
     pooled: np.ndarray | None = None  # its vector stored at ingest (vectorstore/sentence_vectors.py), if any
-    keywords: float = 0.0  # bonus for the question's distinctive words, less a passage-rank cost (_keyword_scores)
+    keywords: float = 0.0  # bonus for the question's distinctive words, less a passage-rank cost (keyword_scores)
     relevance: float = 0.0  # the semantic score the quoting floor `min_sentence_score` applies to
 
 
-def passage_sentence_spans(passage: Passage) -> tuple[list[tuple[int, int]], bool]:
-    """A passage's sentence spans (offsets into its text): those stored at ingest, or a fresh
-    split for chunks stored without them; and whether they were stored."""
-    stored = decode_spans(passage.extra.get("sentences", ""), len(passage.text))
-    return (stored, True) if stored is not None else (cached_sentence_spans(passage.text), False)
-
-
-def _candidates(passages: list[Passage]) -> list[_Candidate]:
+def candidates_of(passages: list[Passage]) -> list[Candidate]:
     seen: set[tuple[str, int]] = set()
-    found: list[_Candidate] = []
+    found: list[Candidate] = []
     for rank, passage in enumerate(passages):
         spans, stored = passage_sentence_spans(passage)
         # vectors were stored for exactly the stored spans; chunks without either get none
@@ -156,11 +65,11 @@ def _candidates(passages: list[Passage]) -> list[_Candidate]:
             if key in seen or len(text) < MIN_SENTENCE_CHARS:
                 continue
             seen.add(key)
-            found.append(_Candidate(passage, start, end, text, rank=rank, pooled=pooled[i] if pooled else None))
+            found.append(Candidate(passage, start, end, text, rank=rank, pooled=pooled[i] if pooled else None))
     return found
 
 
-def _keyword_scores(query: str, candidates: list[_Candidate]) -> None:
+def keyword_scores(query: str, candidates: list[Candidate]) -> None:
     """Set each candidate's `keywords`: the IDF-weighted share of the question's content words it
     holds (`distinctive_shares`, IDF local to the candidates), less `RANK_PENALTY` per rank of
     its passage, scaled by how specific the question is.
@@ -174,7 +83,7 @@ def _keyword_scores(query: str, candidates: list[_Candidate]) -> None:
         candidate.keywords = scale * (share - RANK_PENALTY * candidate.rank)
 
 
-def _select(candidates: list[_Candidate], settings, outlets: set[str] = frozenset()) -> list[_Candidate]:
+def _select(candidates: list[Candidate], settings, outlets: set[str] = frozenset()) -> list[Candidate]:
     """Greedy pick of relevant sentences that spreads over documents and sides of a dispute.
 
     Maximal marginal relevance: a sentence that repeats one already picked (two reports of the
@@ -187,11 +96,11 @@ def _select(candidates: list[_Candidate], settings, outlets: set[str] = frozense
     """
     relevant = [c for c in candidates if c.vector is not None and c.relevance >= settings.min_sentence_score]
     pool = [c for c in relevant if c.passage.outlet in outlets] or list(relevant)
-    chosen: list[_Candidate] = []
+    chosen: list[Candidate] = []
     per_document: dict[str, int] = {}
     seen_text: set[str] = set()
 
-    def value(c: _Candidate) -> float:
+    def value(c: Candidate) -> float:
         redundancy = max((float(c.vector @ o.vector) for o in chosen), default=0.0)
         return (
             MMR_LAMBDA * c.score - (1 - MMR_LAMBDA) * redundancy
@@ -228,34 +137,15 @@ def _unify_speakers(citations: list[Citation]) -> list[Citation]:
     return [replace(c, speaker=canonical.get(c.speaker, c.speaker)) for c in citations]
 
 
-def _source_ref(n: int, p: Passage) -> SourceRef:
-    return SourceRef(n, p.document_id, p.title, p.outlet, p.author, p.published_at, p.url)
-
-
-def _closest(passages: list[Passage], limit: int = 3) -> list[SourceRef]:
-    refs: list[SourceRef] = []
-    for p in passages:
-        if all(r.document_id != p.document_id for r in refs):
-            refs.append(_source_ref(len(refs) + 1, p))
-        if len(refs) == limit:
-            break
-    return refs
-
-
-def abstain(question: str, passages: list[Passage]) -> Answer:
-    """The abstention answer: no quotes, the closest sources for the user to read themselves."""
-    return Answer(question, abstained=True, closest=_closest(passages), top_score=max((p.score for p in passages), default=0.0))
-
-
 def compose_answer(question: str, query: str, passages: list[Passage], embedder: Embedder, settings) -> Answer:
     """Select, label and cite the sentences that answer `query`, or abstain."""
     top = max((p.score for p in passages), default=0.0)  # hybrid order is by fused rank, not by score
     if not passages or top < settings.min_passage_score:
-        return Answer(question, abstained=True, closest=_closest(passages), top_score=top)
+        return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
 
-    candidates = _candidates(passages)
+    candidates = candidates_of(passages)
     if candidates:
-        _keyword_scores(query, candidates)
+        keyword_scores(query, candidates)
         shortlist = sorted(candidates, key=lambda c: (c.keywords, -c.rank), reverse=True)[:EMBEDDED_CANDIDATES]
         # only sentences without a vector stored at ingest go to the model (the question is cached)
         question_vector = embedder.embed_query(query)
@@ -272,7 +162,7 @@ def compose_answer(question: str, query: str, passages: list[Passage], embedder:
 
     chosen = _select(candidates, settings, named_outlets(query, sorted({p.outlet for p in passages if p.outlet})))
     if not chosen:
-        return Answer(question, abstained=True, closest=_closest(passages), top_score=top)
+        return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
 
     labelled = [(c, c.attribution) for c in chosen]
     order = {"claim": 0, "report": 1, "dispute": 2}
@@ -285,7 +175,7 @@ def compose_answer(question: str, query: str, passages: list[Passage], embedder:
         p = c.passage
         if p.document_id not in numbers:
             numbers[p.document_id] = len(numbers) + 1
-            sources.append(_source_ref(numbers[p.document_id], p))
+            sources.append(source_ref(numbers[p.document_id], p))
         citations.append(Citation(
             n=numbers[p.document_id], quote=c.text, document_id=p.document_id, start=c.start, end=c.end,
             title=p.title, outlet=p.outlet, author=p.author, published_at=p.published_at, url=p.url,

@@ -13,9 +13,9 @@ import datetime as dt
 import re
 from dataclasses import replace
 
-from bot.answer import Answer, Citation, SourceRef
-from bot.attribution import _TITLES
-from bot.trust import TIER_RANK, UNKNOWN, Registry
+from bot.engine.answer import Answer, Citation, SourceRef
+from bot.engine.attribution import TITLE_WORDS
+from bot.engine.trust import TIER_RANK, UNKNOWN, Registry
 from vectorstore.records import Passage
 
 KIND_ORDER = {"claim": 0, "report": 1, "dispute": 2}
@@ -49,7 +49,7 @@ def apply_trust(answer: Answer, registry: Registry) -> Answer:
 
 
 # Words that may precede a surname without being a first name: titles, plus sentence glue.
-_TITLE_WORDS = _TITLES | {"the", "a", "an", "in", "on", "but", "and", "according"}
+_TITLE_WORDS = TITLE_WORDS | {"the", "a", "an", "in", "on", "but", "and", "according"}
 
 
 def full_speaker_names(answer: Answer, passages: list[Passage]) -> Answer:

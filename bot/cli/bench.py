@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli_eval import DEFAULT_DATA
+from bot.cli.evaluate import DEFAULT_DATA
 
 
 def _table(r: dict) -> str:
@@ -84,7 +84,7 @@ def bench_command(quick: bool, as_json: bool, data: Path, articles: int | None, 
 
     Takes ~10 minutes at the default sizes on a 2-core machine (building 100k chunks dominates).
     """
-    from bot.bench import BenchConfig, run_bench
+    from bot.measure.bench import BenchConfig, run_bench
 
     corpus, queries = data / "corpus.jsonl", data / "queries_dev.jsonl"
     for f in (corpus, queries):

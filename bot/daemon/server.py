@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bot.daemon import (
+from bot.client.daemon import (
     MAX_REQUEST_BYTES, PROTOCOL, DaemonError, DaemonPaths, code_fingerprint, recv_line, ask_output,
     check_private_dir, daemon_paths, lock_pid, settings_fingerprint,
 )

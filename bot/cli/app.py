@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import sys
@@ -11,72 +10,10 @@ from pathlib import Path
 
 import click
 
-from bot.errors import USER_ERRORS, ConfigError
+from bot.cli.common import CitebotGroup, emit_json, library
+from bot.errors import USER_ERRORS
 
 log = logging.getLogger("citebot")
-EXIT_UNEXPECTED = 1
-
-
-def _emit_json(payload: object) -> None:
-    click.echo(json.dumps(payload, ensure_ascii=False, indent=None))
-
-
-def _fail(message: str, code: int) -> None:
-    from bot.render import terminal_safe  # messages can quote a hostile file name, URL or header
-
-    click.echo(f"citebot: error: {terminal_safe(message)}", err=True)
-    sys.exit(code)
-
-
-class CitebotGroup(click.Group):
-    """Turns citebot's errors into one stderr line and an exit code; never a traceback."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except USER_ERRORS as err:
-            _fail(str(err), getattr(err, "exit_code", 2))
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
-            raise
-        except Exception as err:  # last resort: log the detail, show one line
-            log.debug("unexpected error", exc_info=True)
-            logfile = _log_unexpected(err)
-            _fail(f"unexpected {type(err).__name__}: {err}. Details were written to {logfile}", EXIT_UNEXPECTED)
-
-
-def _log_unexpected(err: Exception) -> str:
-    import traceback
-
-    from bot.paths import home_from_env
-
-    path = home_from_env() / "logs" / "errors.log"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(f"--- {dt.datetime.now().isoformat()}\n")
-            fh.write("".join(traceback.format_exception(err)))
-    except OSError:
-        return "(log not writable)"
-    return str(path)
-
-
-def _library(ctx: click.Context):
-    from pydantic import ValidationError
-
-    from bot.library import Citebot
-    from bot.settings import Settings
-
-    if "citebot" not in ctx.meta:
-        try:
-            settings = Settings()
-        except ValidationError as err:
-            first = err.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise ConfigError(f"invalid setting '{where}': {first['msg']} (check CITEBOT_* variables and config.toml)") from None
-        logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-        ctx.meta["citebot"] = Citebot(settings)
-    return ctx.meta["citebot"]
-
 
 @click.group(cls=CitebotGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path), help="Data directory (overrides CITEBOT_HOME).")
@@ -111,19 +48,19 @@ def ingest(ctx: click.Context, targets: tuple[str, ...], scope: str | None, as_j
 
     from ingest.sources import expand_targets
 
-    bot = _library(ctx)
+    bot = library(ctx)
     expanded = expand_targets(list(targets))
     with tqdm(total=len(expanded), unit="file", desc="Ingesting", disable=None if not as_json else True, file=sys.stderr, leave=False) as bar:
         report = bot.ingest(expanded, scope=scope, progress=bar.update, allow_unknown=allow_unknown)
     if as_json:
-        _emit_json({
+        emit_json({
             "added": report.count("added"), "updated": report.count("updated"),
             "unchanged": report.count("unchanged"), "duplicate": report.count("duplicate"),
             "failed": report.count("failed"),
             "items": [i.to_dict() for i in report.items], "warnings": report.warnings,
         })
     else:
-        from bot.render import terminal_safe  # titles and errors come from the sources: data, not escapes
+        from bot.engine.safe_text import terminal_safe  # titles and errors come from the sources: data, not escapes
 
         for item in report.items:
             if item.status == "failed":
@@ -163,7 +100,7 @@ def _date_option(value: str | None) -> dt.date | None:
 @click.pass_context
 def ask(ctx: click.Context, question: str, k: int | None, since: str | None, until: str | None, scope: str | None, as_json: bool, llm: bool | None, no_daemon: bool) -> None:
     """Answer QUESTION with quoted, cited passages, or say the sources don't cover it."""
-    from bot import daemon
+    from bot.client import daemon
 
     since_date, until_date = _date_option(since), _date_option(until)
     outcome = None
@@ -178,11 +115,11 @@ def ask(ctx: click.Context, question: str, k: int | None, since: str | None, unt
 
         options = dict(k=k, scope=scope, since=since_date, until=until_date)
         if as_json:
-            _emit_json(synthesis_json(_library(ctx).ask_llm(question, **options)))
+            emit_json(synthesis_json(library(ctx).ask_llm(question, **options)))
         else:
-            stream_to_terminal(_library(ctx), question, click.echo, **options)
+            stream_to_terminal(library(ctx), question, click.echo, **options)
         return
-    bot = _library(ctx)
+    bot = library(ctx)
     click.echo(daemon.ask_output(bot.ask(question, k=k, scope=scope, since=since_date, until=until_date), as_json))
     if outcome is not None and outcome.status == "absent" and _autostart(bot.settings.daemon_autostart):
         sys.stdout.flush()  # the answer is out; starting the daemon must not delay it
@@ -203,9 +140,9 @@ def _autostart(setting: bool | None) -> bool:
 @click.pass_context
 def chat(ctx: click.Context, scope: str | None, llm: bool | None) -> None:
     """Ask questions interactively; follow-ups ("what did Putin say about that?") use the conversation."""
-    from bot.render import render_answer
+    from bot.engine.render import render_answer
 
-    bot = _library(ctx)
+    bot = library(ctx)
     use_llm = _llm_mode(ctx, llm)
     history: list[str] = []
     interactive = sys.stdin.isatty()
@@ -235,7 +172,7 @@ def chat(ctx: click.Context, scope: str | None, llm: bool | None) -> None:
 def _llm_mode(ctx: click.Context, flag: bool | None) -> bool:
     from bot.llm.terminal import use_llm
 
-    return use_llm(_library(ctx), flag)
+    return use_llm(library(ctx), flag)
 
 
 # -- registry ------------------------------------------------------------------------------------
@@ -245,16 +182,16 @@ def _llm_mode(ctx: click.Context, flag: bool | None) -> bool:
 @click.pass_context
 def sources(ctx: click.Context, scope: str | None, as_json: bool) -> None:
     """List the ingested sources, newest first, with trust tier and chunk counts."""
-    bot = _library(ctx)
+    bot = library(ctx)
     records = bot.sources(scope)
     tiers = bot.source_tiers(records, scope)
     if as_json:
-        _emit_json({
+        emit_json({
             "count": len(records), "chunks": sum(r.chunk_count for r in records),
             "sources": [{**r.to_dict(), "tier": tiers[r.document_id]} for r in records],
         })
         return
-    from bot.render import terminal_safe
+    from bot.engine.safe_text import terminal_safe
 
     for r in records:
         click.echo(terminal_safe(
@@ -271,9 +208,9 @@ def sources(ctx: click.Context, scope: str | None, as_json: bool) -> None:
 @click.pass_context
 def remove(ctx: click.Context, source: str, scope: str | None, as_json: bool) -> None:
     """Remove SOURCE (document id, URL, path or title fragment) from all future answers."""
-    record = _library(ctx).remove(source, scope=scope)
+    record = library(ctx).remove(source, scope=scope)
     if as_json:
-        _emit_json({"removed": record.to_dict()})
+        emit_json({"removed": record.to_dict()})
     else:
         click.echo(f"Removed {record.title} ({record.document_id}, {record.chunk_count} chunks).")
 
@@ -285,9 +222,9 @@ def remove(ctx: click.Context, source: str, scope: str | None, as_json: bool) ->
 @click.pass_context
 def audit(ctx: click.Context, scope: str | None, limit: int, as_json: bool) -> None:
     """Show recent ingests and removals: who, when, what, content hash."""
-    entries = _library(ctx).audit(scope, limit)
+    entries = library(ctx).audit(scope, limit)
     if as_json:
-        _emit_json({"entries": [e.to_dict() for e in entries]})
+        emit_json({"entries": [e.to_dict() for e in entries]})
         return
     for e in entries:
         click.echo(f"{e.at}  {e.actor:<12} {e.action:<7} {e.title[:50]}  {e.content_hash[:12] or e.detail}")
@@ -299,9 +236,9 @@ def audit(ctx: click.Context, scope: str | None, limit: int, as_json: bool) -> N
 @click.pass_context
 def doctor(ctx: click.Context, repair: bool, as_json: bool) -> None:
     """Check that the registry and the stored chunks agree (after a crash, say)."""
-    report = _library(ctx).store.check(repair=repair)
+    report = library(ctx).store.check(repair=repair)
     if as_json:
-        _emit_json(report.__dict__)
+        emit_json(report.__dict__)
     else:
         click.echo(
             f"{report.documents} documents, {report.chunks} chunks; {report.orphan_chunks} orphaned chunks, "
@@ -309,22 +246,3 @@ def doctor(ctx: click.Context, repair: bool, as_json: bool) -> None:
         )
     if (report.orphan_chunks or report.incomplete_documents) and not repair:
         sys.exit(5)
-
-
-# Commands that live in their own modules register here, one line each (keep those modules' heavy
-# imports inside the command functions so `citebot ask` stays fast to start).
-# e.g.: from bot.cli_eval import eval_command; cli.add_command(eval_command)
-from bot.cli_discord import discord_command; cli.add_command(discord_command)  # noqa: E402, E702
-from bot.cli_trust import trust_command; cli.add_command(trust_command)  # noqa: E402,E702
-from bot.cli_store import export_command, import_command; cli.add_command(export_command); cli.add_command(import_command)  # noqa: E402,E702
-from bot.cli_bench import bench_command; cli.add_command(bench_command)  # noqa: E402,E702
-from bot.cli_eval import eval_command; cli.add_command(eval_command)  # noqa: E402, E702
-from bot.cli_daemon import daemon_command; cli.add_command(daemon_command)  # noqa: E402,E702
-
-
-def main() -> None:
-    cli(prog_name="citebot")
-
-
-if __name__ == "__main__":
-    main()

@@ -17,9 +17,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.answer import Answer, Citation, SourceRef
-from bot.provenance import freshness_line, source_ref_tier
-from bot.render import citation_label
+from bot.engine.answer import Answer, Citation, SourceRef
+from bot.engine.provenance import freshness_line, source_ref_tier
+from bot.engine.render import citation_label
 
 # Discord's documented limits (https://discord.com/developers/docs/resources/message).
 CONTENT_MAX = 2000

@@ -14,8 +14,8 @@ and the article discount below gained on every retrieval metric on each half of 
 
 from __future__ import annotations
 
-from bot.answer import MIN_SENTENCE_CHARS, passage_sentence_spans
-from vectorstore.lexical import distinctive_shares, words
+from bot.engine.sentences import MIN_SENTENCE_CHARS, passage_sentence_spans
+from vectorstore.terms import distinctive_shares, words
 from vectorstore.records import Passage
 from vectorstore.retriever import discount_by_article
 

@@ -78,7 +78,7 @@ def _run_child(args: list[str], env: dict[str, str], cwd: Path, cpu: list[float]
 
 
 def _worker_cmd(phase: str, payload: dict) -> list[str]:
-    return [sys.executable, "-c", "import bot.bench as b; b.worker()", phase, json.dumps(payload)]
+    return [sys.executable, "-c", "import bot.measure.bench as b; b.worker()", phase, json.dumps(payload)]
 
 
 def _cold_asks(runs: int, env: dict[str, str], repo: Path) -> tuple[list[float], list[float], list[float]]:
@@ -156,7 +156,7 @@ def _phase_raw(p: dict) -> dict:
 def _phase_probe(p: dict) -> dict:
     """One cold `ask`, step by step (what `python -m bot ask` does, with clocks in between)."""
     marks = [time.perf_counter()]
-    import bot.cli  # noqa: F401  (what the CLI entry point imports)
+    import bot.main  # noqa: F401  (what the CLI entry point imports)
     from bot.library import Citebot
     from bot.settings import Settings
 

@@ -1,7 +1,7 @@
 """The Discord adapter: slash commands and @mentions in, `Citebot` calls, formatted pages out.
 
-Thin on purpose: who may do what and how often lives in `bot.discord_policy`, how an answer looks
-in `bot.discord_format`, and answering in `bot.library.Citebot`. This module only translates
+Thin on purpose: who may do what and how often lives in `bot.discord.policy`, how an answer looks
+in `bot.discord.format`, and answering in `bot.library.Citebot`. This module only translates
 Discord events into those calls, keeps the event loop free (every store or model call runs in a
 worker thread via `asyncio.to_thread`, so one slow question never blocks another), and turns
 errors into one friendly line for the member while the log gets the detail.
@@ -22,7 +22,7 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.discord_format import (
+from bot.discord.format import (
     Page,
     answer_pages,
     audit_page,
@@ -32,7 +32,7 @@ from bot.discord_format import (
     synthesis_page,
     text_page,
 )
-from bot.discord_policy import ConversationMemory, ModeratorPolicy, QuestionLimits, scope_for
+from bot.discord.policy import ConversationMemory, ModeratorPolicy, QuestionLimits, scope_for
 from bot.errors import USER_ERRORS, BotError, PermissionDenied, RateLimited
 from bot.library import Citebot
 from bot.llm.render import rendered_updates

@@ -37,7 +37,7 @@ def daemon_command() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (pid, socket, started).")
 def start_command(as_json: bool) -> None:
     """Start the daemon in the background and wait until it is ready (a no-op if it already runs)."""
-    from bot.daemon import start
+    from bot.client.daemon import start
 
     info = start()
     verb = "started" if info.get("started") else "already running"
@@ -48,7 +48,7 @@ def start_command(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (stopped, pid).")
 def stop_command(as_json: bool) -> None:
     """Stop the daemon for this home (it finishes the question it is answering first)."""
-    from bot.daemon import stop
+    from bot.client.daemon import stop
 
     info = stop()
     text = f"daemon stopped (pid {info.get('pid')})." if info["stopped"] else f"no daemon is running for {info['home']}."
@@ -59,25 +59,7 @@ def stop_command(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (running, pid, fresh, served, ...).")
 def status_command(as_json: bool) -> None:
     """Show whether a daemon runs for this home, and whether it matches the current settings."""
-    from bot.daemon import status
+    from bot.client.daemon import status
 
     info = status()
     _echo(info, as_json, _describe(info))
-
-
-@daemon_command.command("run")
-@click.pass_context
-def run_command(ctx: click.Context) -> None:
-    """Run the daemon in the foreground (what `start` launches; for systemd or debugging)."""
-    import logging
-
-    from bot.cli import _library
-    from bot.daemon_server import serve
-
-    settings = _library(ctx).settings  # same settings errors, as one line, as every other command
-    logging.getLogger("citebot.daemon").setLevel(logging.INFO)
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.getLogger("citebot.daemon").addHandler(handler)
-    logging.getLogger("citebot.daemon").propagate = False
-    serve(settings)

@@ -21,10 +21,10 @@ def export_command(ctx: click.Context, file: Path, as_json: bool) -> None:
     Import it elsewhere with 'citebot import FILE' (e.g. from the embedded store into a Chroma
     server) without re-embedding anything. Run it while no ingest is running.
     """
-    from bot.cli import _emit_json, _library
+    from bot.cli.common import emit_json, library
     from vectorstore.transfer import export_store
 
-    bot = _library(ctx)
+    bot = library(ctx)
     partial = file.with_name(file.name + ".partial")
     try:
         with partial.open("w", encoding="utf-8") as out:
@@ -35,7 +35,7 @@ def export_command(ctx: click.Context, file: Path, as_json: bool) -> None:
     finally:
         partial.unlink(missing_ok=True)
     if as_json:
-        _emit_json({"file": str(file), **counts.to_dict()})
+        emit_json({"file": str(file), **counts.to_dict()})
     else:
         click.echo(f"Exported {counts.documents} sources, {counts.chunks} chunks, {counts.audit} audit entries to {file}"
                    + (f" (skipped {counts.skipped_orphans} orphaned chunks)." if counts.skipped_orphans else "."))
@@ -51,10 +51,10 @@ def import_command(ctx: click.Context, file: Path, as_json: bool) -> None:
     Sources already present with the same id are replaced by the imported version; importing
     the same file twice changes nothing.
     """
-    from bot.cli import _emit_json, _library
+    from bot.cli.common import emit_json, library
     from vectorstore.transfer import import_store
 
-    bot = _library(ctx)
+    bot = library(ctx)
     try:
         with file.open(encoding="utf-8") as lines:
             counts = import_store(bot.store, lines, embedding_model=bot.settings.embedding_model, source=str(file))
@@ -63,6 +63,6 @@ def import_command(ctx: click.Context, file: Path, as_json: bool) -> None:
     except UnicodeDecodeError:
         raise click.ClickException(f"{file} is not a text file; is this a 'citebot export' file?") from None
     if as_json:
-        _emit_json({"file": str(file), **counts.to_dict()})
+        emit_json({"file": str(file), **counts.to_dict()})
     else:
         click.echo(f"Imported {counts.documents} sources, {counts.chunks} chunks, {counts.audit} audit entries from {file}.")

@@ -59,7 +59,7 @@ class Attribution:
 
 _GROUP_NOUNS = {"officials", "analysts", "experts", "investigators", "authorities", "police", "prosecutors", "researchers", "inspectors"}
 _CONNECTORS = {"of", "the", "for", "in", "and"}
-_TITLES = {"president", "prime", "minister", "foreign", "spokeswoman", "spokesman", "spokesperson", "belarusian", "russian", "ukrainian", "mr.", "ms.", "dr."}
+TITLE_WORDS = {"president", "prime", "minister", "foreign", "spokeswoman", "spokesman", "spokesperson", "belarusian", "russian", "ukrainian", "mr.", "ms.", "dr."}
 
 
 def _clean_speaker(who: str) -> str:
@@ -71,7 +71,7 @@ def _clean_speaker(who: str) -> str:
             break
         words = words[1:]
     # "President Vladimir Putin" -> "Vladimir Putin": titles vary between outlets, names do not.
-    while len(words) > 2 and words[0].lower() in _TITLES and words[1][:1].isupper():
+    while len(words) > 2 and words[0].lower() in TITLE_WORDS and words[1][:1].isupper():
         words = words[1:]
     # "Foreign Ministry spokeswoman Maria Zakharova" -> "Maria Zakharova": a role word followed by
     # a capitalised name introduces that person.

@@ -19,10 +19,10 @@ def discord_command(ctx: click.Context, no_sync: bool) -> None:
     """
     import asyncio
 
-    from bot.cli import _library
     from bot.errors import ConfigError
+    from bot.library.opening import citebot_for
 
-    citebot = _library(ctx)
+    citebot = citebot_for(ctx.meta)
     settings = citebot.settings
     token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
     if not token:
@@ -30,7 +30,7 @@ def discord_command(ctx: click.Context, no_sync: bool) -> None:
     if no_sync:
         citebot.settings = settings.model_copy(update={"discord_sync_commands": False})
 
-    from bot.discord_bot import serve
+    from bot.discord.client import serve
 
     asyncio.run(serve(citebot, token))
     click.echo("citebot discord: stopped.", err=True)

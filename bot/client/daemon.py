@@ -351,7 +351,7 @@ def start(paths: DaemonPaths | None = None, *, timeout_s: float = 120.0) -> dict
 def ask_output(answer, as_json: bool) -> str:
     """The text `citebot ask` echoes for an answer: one function for the in-process and daemon paths,
     so the two cannot drift apart."""
-    from bot.render import render_answer
+    from bot.engine.render import render_answer
 
     text = render_answer(answer)
     if not as_json:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from bot.trust import TIERS, UNKNOWN
+from bot.engine.trust import TIERS, UNKNOWN
 
 
 @click.command("trust")
@@ -32,14 +32,14 @@ def trust_command(ctx: click.Context, domain: str | None, tier: str | None, outl
     A domain entry covers its subdomains; the most specific entry wins. Changes are audited.
     Unknown domains follow the `unknown_domains` setting (allow | confirm | refuse).
     """
-    from bot.cli import _emit_json, _library
-    from bot.trust import normalise_domain
+    from bot.cli.common import emit_json, library
+    from bot.engine.trust import normalise_domain
 
-    bot = _library(ctx)
+    bot = library(ctx)
     if domain is None:
         entries = bot.trust_entries(scope)
         if as_json:
-            _emit_json({"unknown_domains": bot.settings.unknown_domains, "entries": [e.to_dict() for e in entries]})
+            emit_json({"unknown_domains": bot.settings.unknown_domains, "entries": [e.to_dict() for e in entries]})
             return
         for e in entries:
             click.echo(f"{e.domain:<40} {e.tier:<9} {e.outlet or '-':<24} set by {e.set_by} {e.set_at[:19]}")
@@ -49,7 +49,7 @@ def trust_command(ctx: click.Context, domain: str | None, tier: str | None, outl
         name = normalise_domain(domain)
         entry = bot.registry(scope).entry_for(name)
         if as_json:
-            _emit_json({"domain": name, "tier": entry.tier if entry else UNKNOWN, "entry": entry.to_dict() if entry else None})
+            emit_json({"domain": name, "tier": entry.tier if entry else UNKNOWN, "entry": entry.to_dict() if entry else None})
         else:
             via = f" (entry for {entry.domain})" if entry and entry.domain != name else ""
             click.echo(f"{name}: {entry.tier if entry else UNKNOWN}{via}")
@@ -58,6 +58,6 @@ def trust_command(ctx: click.Context, domain: str | None, tier: str | None, outl
     name = normalise_domain(domain)
     before = previous.tier if previous else UNKNOWN
     if as_json:
-        _emit_json({"domain": name, "previous": before, "tier": tier, "entry": entry.to_dict() if entry else None})
+        emit_json({"domain": name, "previous": before, "tier": tier, "entry": entry.to_dict() if entry else None})
     else:
         click.echo(f"{name}: {before} -> {tier}.")

@@ -1,0 +1,1 @@
+"""Talking to a running citebot daemon from another process (standard library only, so `ask` starts fast)."""

@@ -1,0 +1,136 @@
+"""`Citebot`: one configured citebot, the API that the CLI, the Discord bot and the daemon call.
+
+It owns nothing but its parts: `Parts` (store, model, retriever, opened on first use),
+`Sources` (stored articles, trust tiers, audit log), `Ingestor` and `Asker`. Each method here
+hands the call to the one that does the job, so the API stays one object for its callers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from bot.engine.answer import Answer
+from bot.settings import Settings
+from bot.library.asking import Asker
+from bot.library.ingesting import IngestReport, Ingestor, ProgressCallback
+from bot.library.parts import Parts
+from bot.library.sources import Sources
+from vectorstore.embeddings import Embedder
+from vectorstore.records import AuditEntry, DocumentRecord, Passage, TrustEntry
+
+
+class Citebot:
+    """One configured citebot: a store, an embedding model and the answer engine."""
+
+    def __init__(
+        self, settings: Settings | None = None, *, embedder: Embedder | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        self.parts = Parts(settings or Settings(), embedder)
+        self.source_registry = Sources(self.parts)
+        self.ingestor = Ingestor(self.parts, self.source_registry)
+        self.asker = Asker(self.parts, self.source_registry, clock or (lambda: dt.datetime.now(dt.timezone.utc)))
+
+    # -- the opened parts ---------------------------------------------------------------------
+    @property
+    def settings(self) -> Settings:
+        return self.parts.settings
+
+    @settings.setter
+    def settings(self, value: Settings) -> None:  # e.g. `citebot discord --no-sync`, before anything is opened
+        self.parts.settings = value
+
+    @property
+    def store(self):
+        return self.parts.store
+
+    @property
+    def embedder(self) -> Embedder:
+        return self.parts.embedder
+
+    @property
+    def retriever(self):
+        return self.parts.retriever
+
+    @property
+    def read_limits(self):
+        return self.parts.read_limits
+
+    # -- ingesting (bot/library/ingesting.py) -----------------------------------------------------
+    def ingest(self, targets: Iterable[str], *, actor: str | None = None, scope: str | None = None,
+               progress: ProgressCallback | None = None, allow_unknown: bool = False) -> IngestReport:
+        """Ingest files, folders and URLs; bad items are reported, the rest still land."""
+        return self.ingestor.ingest(targets, actor=actor, scope=scope, progress=progress, allow_unknown=allow_unknown)
+
+    def ingest_bytes(self, data: bytes, *, name: str, actor: str | None = None, scope: str | None = None,
+                     allow_unknown: bool = False) -> IngestReport:
+        """Ingest an uploaded file (a Discord attachment), with the same checks as a file on disk."""
+        return self.ingestor.ingest_bytes(data, name=name, actor=actor, scope=scope, allow_unknown=allow_unknown)
+
+    # -- asking (bot/library/asking.py) -----------------------------------------------------------
+    def ask(self, question: str, *, history: list[str] | None = None, k: int | None = None, scope: str | None = None,
+            since: dt.date | None = None, until: dt.date | None = None) -> Answer:
+        """Answer from the sources, or abstain; `history` holds earlier questions of a conversation."""
+        return self.asker.ask(question, history=history, k=k, scope=scope, since=since, until=until)
+
+    def prepare_question(self, question, history, k, scope, since, until) -> tuple[str, str, list[Passage]]:
+        """The cleaned question, the search query and the passages found for it."""
+        return self.asker.prepare(question, history, k, scope, since, until)
+
+    def retrieve(self, query: str, *, k: int | None = None, scope: str | None = None,
+                 since: dt.date | None = None, until: dt.date | None = None) -> list[Passage]:
+        """The passages `ask` answers from, best first (also what `citebot eval` scores)."""
+        return self.asker.retrieve(query, k=k, scope=scope, since=since, until=until)
+
+    def search(self, query: str, *, k: int = 8, scope: str | None = None) -> list[Passage]:
+        """`retrieve` in a `Retriever`'s shape, so `CitebotRetriever(retriever=bot)` gives LangChain what `ask` reads."""
+        return self.asker.search(query, k=k, scope=scope)
+
+    def answer_from(self, question: str, passages: list[Passage], *, query: str | None = None,
+                    scope: str | None = None) -> Answer:
+        """The extractive answer over retrieved passages (`ask` = `retrieve` + this)."""
+        return self.asker.answer_from(question, passages, query=query, scope=scope)
+
+    @property
+    def llm_enabled(self) -> bool:
+        return self.asker.llm_enabled
+
+    def ask_stream(self, question: str, **options):
+        """Synthesis answer as an async stream of `SentenceEvent`s, then one `DoneEvent` (bot/llm/)."""
+        return self.asker.ask_stream(question, **options)
+
+    def ask_llm(self, question: str, *, on_sentence: Callable[[str], None] | None = None, **options):
+        """Synchronous synthesis answer (CLI): returns the `Synthesis`."""
+        return self.asker.ask_llm(question, on_sentence=on_sentence, **options)
+
+    # -- the source registry (bot/library/sources.py) ---------------------------------------------
+    def sources(self, scope: str | None = None) -> list[DocumentRecord]:
+        return self.source_registry.sources(scope)
+
+    def find_sources(self, needle: str, scope: str | None = None) -> list[DocumentRecord]:
+        """Match a document id, URL, origin path, or (case-insensitive) title fragment."""
+        return self.source_registry.find_sources(needle, scope)
+
+    def remove(self, needle: str, *, actor: str | None = None, scope: str | None = None,
+               listing: str = "'citebot sources'") -> DocumentRecord:
+        """Remove the one source `needle` names."""
+        return self.source_registry.remove(needle, actor=actor, scope=scope, listing=listing)
+
+    def audit(self, scope: str | None = None, limit: int = 20) -> list[AuditEntry]:
+        return self.source_registry.audit(scope, limit)
+
+    def registry(self, scope: str | None = None):
+        return self.source_registry.registry(scope)
+
+    def trust_entries(self, scope: str | None = None) -> list[TrustEntry]:
+        return self.source_registry.trust_entries(scope)
+
+    def set_trust(self, domain: str, tier: str, *, outlet: str = "", actor: str | None = None,
+                  scope: str | None = None) -> tuple[TrustEntry | None, TrustEntry | None]:
+        """Set (or with tier 'unknown', forget) a domain's tier; logged in the audit trail."""
+        return self.source_registry.set_trust(domain, tier, outlet=outlet, actor=actor, scope=scope)
+
+    def source_tiers(self, records: Iterable[DocumentRecord], scope: str | None = None) -> dict[str, str]:
+        """Each listed article's current tier (looked up live, so a moderator's change shows at once)."""
+        return self.source_registry.source_tiers(records, scope)

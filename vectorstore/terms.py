@@ -1,0 +1,45 @@
+"""The words of a text as keyword search and answer scoring both see them, and how distinctive
+a question's words are among a few texts (the IDF share the rerank and the quote selection use).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Words that carry no topic; BM25 would weigh them low anyway, but dropping them keeps queries short.
+STOPWORDS = frozenset(
+    "a an and are as at be been being but by can could did do does doing for from had has have having he her "
+    "hers him his how i if in into is it its itself me more most my no nor not of on or our ours she should "
+    "so some such than that the their theirs them then there these they this those to too very was we were "
+    "what when where which while who whom why will with would you your yours about after again against all "
+    "also any before between both during each few further here just once only other out over own same "
+    "through under until up according article articles report reported reports published news".split()
+)
+
+def words(text: str) -> list[str]:
+    """The lower-cased words of `text`, as keyword search and answer scoring both see them."""
+    return _WORD.findall(text.lower())
+
+
+def query_terms(text: str, limit: int = 40) -> list[str]:
+    """Content words of a question, lower-cased, in order, without duplicates."""
+    terms = [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    return list(dict.fromkeys(terms))[:limit]
+
+
+def distinctive_shares(query: str, vocabularies: list[set[str]]) -> list[float]:
+    """For each text (as its set of `words`), the IDF-weighted share of the query's content words
+    it holds, 0..1. The IDF is local to these texts: a word they all share (the story's topic)
+    says little about which one answers, a word only one or two hold says a lot."""
+    n = len(vocabularies)
+    weights = {}
+    for term in query_terms(query):
+        df = sum(term in v for v in vocabularies)
+        if df:
+            weights[term] = math.log((n + 1) / (df + 0.5))
+    total = sum(weights.values())
+    if not total:
+        return [0.0] * n
+    return [sum(w for t, w in weights.items() if t in v) / total for v in vocabularies]
