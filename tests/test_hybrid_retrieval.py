@@ -5,7 +5,7 @@ from pathlib import Path
 
 from bot.library import Citebot
 from tests.conftest import make_settings
-from vectorstore.query_analysis import find_dates, find_outlets, outlet_aliases, plan, split_parts, strip_facets
+from vectorstore.query_plan import find_dates, find_outlets, outlet_aliases, plan, split_parts, strip_facets
 
 
 def _article(path: Path, title: str, outlet: str, body: str, published: str = "2024-03-25") -> Path:

@@ -14,7 +14,6 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 
-
 class CitebotRetriever(BaseRetriever):
     """LangChain `BaseRetriever` over a citebot `Retriever`."""
 

@@ -7,7 +7,7 @@ passage's `score` stays its cosine similarity to the question (computed for keyw
 too), because the answer engine's abstention thresholds are calibrated on that scale.
 
 With query analysis on, each part of a multi-part question (and each outlet/date it names)
-adds its own dense + keyword rankings to the fusion (see query_analysis.plan); a final
+adds its own dense + keyword rankings to the fusion (see query_plan.plan); a final
 per-article score discount lets the other articles such a question needs reach the top ranks.
 """
 
@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from vectorstore.chroma_store import ChromaStore, all_of
+from vectorstore.chroma_store import ChromaStore
+from vectorstore.diversity import discount_by_article, document_of, spread_by_article
 from vectorstore.embeddings import Embedder
 from vectorstore.lexical import LexicalIndex
-from vectorstore.query_analysis import plan, strip_facets
-from vectorstore.records import Passage, parse_chunk_id
+from vectorstore.query_plan import plan, strip_facets
+from vectorstore.records import Passage
+from vectorstore.where import all_of
 
 
 @dataclass
@@ -98,44 +100,9 @@ class Retriever:
         live = self.store.live_ids(order)
         order = [chunk_id for chunk_id in order if chunk_id in live]
         if self.article_discount < 1.0:
-            order = discount_by_article(order, scores, _document_of, self.article_discount)
-        chosen = _spread(order, self.per_article, _document_of)[:k]
+            order = discount_by_article(order, scores, document_of, self.article_discount)
+        chosen = spread_by_article(order, self.per_article, document_of)[:k]
         return [
             replace(p, extra={**p.extra, "fusion": round(scores[p.chunk_id], 5)})
             for p in self.store.get_passages(chosen, query_embedding=vector)
         ]
-
-
-def _document_of(chunk_id: str) -> str:
-    """The article a chunk belongs to (from its id, see records.chunk_id), for diversifying by article."""
-    parts = parse_chunk_id(chunk_id)
-    return f"{parts[0]}|{parts[1]}" if parts else chunk_id
-
-
-def discount_by_article(order: list[str], scores: dict[str, float], document_of, factor: float) -> list[str]:
-    """Diversify across articles by score: an article's n-th passage (n = 0, 1, …) keeps
-    factor**n of its fused score (`scores` is updated), then the list is re-sorted. A second
-    passage of one article still beats another article's weak hit, but not one nearly as
-    strong: a small store's few relevant articles keep their passages, while in a big store
-    the other articles a multi-part question needs get into the top ranks."""
-    seen: dict[str, int] = {}
-    for chunk_id in order:  # best first, so the article's best passage keeps its full score
-        document = document_of(chunk_id)
-        scores[chunk_id] *= factor ** seen.get(document, 0)
-        seen[document] = seen.get(document, 0) + 1
-    return sorted(order, key=scores.get, reverse=True)
-
-
-def _spread(order: list[str], per_article: int, document_of) -> list[str]:
-    """Diversify across articles: past `per_article` chunks of one article, the rest wait behind
-    every other article's chunks (0 = no limit). Multi-part questions need several articles
-    in the top ranks, not five chunks of the same one."""
-    if per_article <= 0:
-        return order
-    seen: dict[str, int] = {}
-    first, later = [], []
-    for chunk_id in order:
-        document = document_of(chunk_id)
-        seen[document] = seen.get(document, 0) + 1
-        (first if seen[document] <= per_article else later).append(chunk_id)
-    return first + later

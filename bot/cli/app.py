@@ -60,7 +60,9 @@ def ingest(ctx: click.Context, targets: tuple[str, ...], scope: str | None, as_j
             "items": [i.to_dict() for i in report.items], "warnings": report.warnings,
         })
     else:
-        from bot.engine.safe_text import terminal_safe  # titles and errors come from the sources: data, not escapes
+        from bot.engine.safe_text import (
+            terminal_safe,  # titles and errors come from the sources: data, not escapes
+        )
 
         for item in report.items:
             if item.status == "failed":

@@ -24,7 +24,9 @@ def emit_json(payload: object) -> None:
 
 
 def fail(message: str, code: int) -> None:
-    from bot.engine.safe_text import terminal_safe  # messages can quote a hostile file name, URL or header
+    from bot.engine.safe_text import (
+        terminal_safe,  # messages can quote a hostile file name, URL or header
+    )
 
     click.echo(f"citebot: error: {terminal_safe(message)}", err=True)
     sys.exit(code)

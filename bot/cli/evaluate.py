@@ -34,8 +34,8 @@ def eval_command(queries_path: Path | None, corpus_path: Path | None, smoke: boo
     """
     from tqdm import tqdm
 
-    from bot.measure.evaluation import format_table, load_queries, run_eval
     from bot.library import Citebot
+    from bot.measure.evaluation import format_table, load_queries, run_eval
     from bot.settings import Settings
 
     prefix = "smoke_" if smoke else ""

@@ -11,8 +11,8 @@ def run_command(ctx: click.Context) -> None:
     """Run the daemon in the foreground (what `start` launches; for systemd or debugging)."""
     import logging
 
-    from bot.library.opening import citebot_for
     from bot.daemon.server import serve
+    from bot.library.opening import citebot_for
 
     settings = citebot_for(ctx.meta).settings  # same settings errors, as one line, as every other command
     logging.getLogger("citebot.daemon").setLevel(logging.INFO)

@@ -26,8 +26,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.client.daemon import (
-    MAX_REQUEST_BYTES, PROTOCOL, DaemonError, DaemonPaths, code_fingerprint, recv_line, ask_output,
-    check_private_dir, daemon_paths, lock_pid, settings_fingerprint,
+    MAX_REQUEST_BYTES,
+    PROTOCOL,
+    DaemonError,
+    DaemonPaths,
+    ask_output,
+    check_private_dir,
+    code_fingerprint,
+    daemon_paths,
+    lock_pid,
+    recv_line,
+    settings_fingerprint,
 )
 
 if TYPE_CHECKING:
@@ -46,7 +55,9 @@ class _Stop(Exception):
 def cwd_sensitive(settings: Settings) -> bool:
     """Whether a relative path makes these settings depend on the working directory; if so a
     request must also come from the daemon's directory (else the same variables mean other files)."""
-    from vectorstore.embeddings import BUNDLED_MODEL_NAMES  # here, not at the top: that module imports numpy
+    from vectorstore.embeddings import (
+        BUNDLED_MODEL_NAMES,  # here, not at the top: that module imports numpy
+    )
 
     raw = [os.environ.get("CITEBOT_HOME", ""), os.environ.get("CITEBOT_CONFIG", "")]
     if settings.embedding_model not in BUNDLED_MODEL_NAMES:

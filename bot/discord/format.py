@@ -18,8 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.engine.answer import Answer, Citation, SourceRef
-from bot.engine.provenance import freshness_line, source_ref_tier
-from bot.engine.render import citation_label
+from bot.engine.render import citation_label, freshness_line, source_ref_tier
 
 # Discord's documented limits (https://discord.com/developers/docs/resources/message).
 CONTENT_MAX = 2000

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.engine.speaker_words import TITLE_WORDS
+
 _VERBS = (
     r"said|says|say|claimed|claims|claim|asked|asks|told|tells|suggested|suggests|alleged|alleges|"
     r"insisted|insists|argued|argues|wrote|writes|stated|states|added|adds|warned|warns|accused|"
@@ -59,7 +61,6 @@ class Attribution:
 
 _GROUP_NOUNS = {"officials", "analysts", "experts", "investigators", "authorities", "police", "prosecutors", "researchers", "inspectors"}
 _CONNECTORS = {"of", "the", "for", "in", "and"}
-TITLE_WORDS = {"president", "prime", "minister", "foreign", "spokeswoman", "spokesman", "spokesperson", "belarusian", "russian", "ukrainian", "mr.", "ms.", "dr."}
 
 
 def _clean_speaker(who: str) -> str:

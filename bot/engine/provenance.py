@@ -13,8 +13,8 @@ import datetime as dt
 import re
 from dataclasses import replace
 
-from bot.engine.answer import Answer, Citation, SourceRef
-from bot.engine.attribution import TITLE_WORDS
+from bot.engine.answer import Answer, Citation
+from bot.engine.speaker_words import TITLE_WORDS
 from bot.engine.trust import TIER_RANK, UNKNOWN, Registry
 from vectorstore.records import Passage
 
@@ -88,18 +88,3 @@ def note_freshness(answer: Answer, now: dt.datetime | dt.date, stale_after_days:
     age = (today - newest).days
     answer.stale_days = age if stale_after_days and age > stale_after_days else 0
     return answer
-
-
-def freshness_line(answer: Answer) -> str:
-    """The sentence shown under a stale answer ("" when it is not stale)."""
-    if not answer.stale_days:
-        return ""
-    return (
-        f"As of {answer.as_of}, the newest source cited here was published on {answer.newest_source} "
-        f"({answer.stale_days} days earlier); later developments may not be covered."
-    )
-
-
-def source_ref_tier(ref: SourceRef) -> str:
-    """The tier as shown next to a source ("" when unknown, to keep unrated stores' output plain)."""
-    return ref.tier if ref.tier and ref.tier != UNKNOWN else ""

@@ -11,8 +11,8 @@ with a note. Discord-specific neutralisation (mentions, markdown) lives in the D
 from __future__ import annotations
 
 from bot.engine.answer import Answer, Citation, SourceRef
-from bot.engine.provenance import freshness_line, source_ref_tier
 from bot.engine.safe_text import LINK_REMOVED, safe_link, terminal_safe
+from bot.engine.trust import UNKNOWN
 
 __all__ = ["LINK_REMOVED", "citation_label", "citation_line", "render_answer", "safe_link", "source_line", "terminal_safe"]
 
@@ -64,3 +64,18 @@ def render_answer(answer: Answer) -> str:
         lines += ["", stale]
     lines += ["", "Sources"] + [source_line(r) for r in answer.sources]
     return "\n".join(lines)
+
+
+def freshness_line(answer: Answer) -> str:
+    """The sentence shown under a stale answer ("" when it is not stale)."""
+    if not answer.stale_days:
+        return ""
+    return (
+        f"As of {answer.as_of}, the newest source cited here was published on {answer.newest_source} "
+        f"({answer.stale_days} days earlier); later developments may not be covered."
+    )
+
+
+def source_ref_tier(ref: SourceRef) -> str:
+    """The tier as shown next to a source ("" when unknown, to keep unrated stores' output plain)."""
+    return ref.tier if ref.tier and ref.tier != UNKNOWN else ""

@@ -15,9 +15,9 @@ and the article discount below gained on every retrieval metric on each half of 
 from __future__ import annotations
 
 from bot.engine.sentences import MIN_SENTENCE_CHARS, passage_sentence_spans
-from vectorstore.terms import distinctive_shares, words
+from vectorstore.diversity import discount_by_article
 from vectorstore.records import Passage
-from vectorstore.retriever import discount_by_article
+from vectorstore.terms import distinctive_shares, words
 
 # The fused order enters as a rank prior (RANK_PRIOR_K + 1) / (RANK_PRIOR_K + rank + 1): 1 for the
 # first passage, 0.4 for the tenth, the same shape as the fusion's own RRF (k 5).

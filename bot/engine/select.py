@@ -15,7 +15,6 @@ from bot.engine.answer import Answer, Citation, SourceRef, closest_sources, sour
 from bot.engine.attribution import Attribution, attribute
 from bot.engine.sentences import MIN_SENTENCE_CHARS, passage_sentence_spans
 from vectorstore.embeddings import Embedder
-from vectorstore.query_analysis import named_outlets
 from vectorstore.records import Passage
 from vectorstore.sentence_vectors import decode as decode_sentence_vectors
 from vectorstore.terms import distinctive_shares, query_terms, words
@@ -137,8 +136,11 @@ def _unify_speakers(citations: list[Citation]) -> list[Citation]:
     return [replace(c, speaker=canonical.get(c.speaker, c.speaker)) for c in citations]
 
 
-def compose_answer(question: str, query: str, passages: list[Passage], embedder: Embedder, settings) -> Answer:
-    """Select, label and cite the sentences that answer `query`, or abstain."""
+def compose_answer(
+    question: str, query: str, passages: list[Passage], embedder: Embedder, settings, *, outlets: set[str] = frozenset(),
+) -> Answer:
+    """Select, label and cite the sentences that answer `query`, or abstain; `outlets` are those the
+    question names (question analysis, `named_outlets`), whose sentences are quoted first."""
     top = max((p.score for p in passages), default=0.0)  # hybrid order is by fused rank, not by score
     if not passages or top < settings.min_passage_score:
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
@@ -160,7 +162,7 @@ def compose_answer(question: str, query: str, passages: list[Passage], embedder:
             candidate.vector = vector
             candidate.attribution = attribute(candidate.text)  # only shortlisted sentences can be quoted
 
-    chosen = _select(candidates, settings, named_outlets(query, sorted({p.outlet for p in passages if p.outlet})))
+    chosen = _select(candidates, settings, outlets)
     if not chosen:
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
 

@@ -1,6 +1,6 @@
 """Asking: the path of a question, downhill through the pipeline.
 
-analyse (vectorstore/query_analysis.py) -> retrieve (vectorstore/retriever.py) -> rerank
+analyse (vectorstore/query_analysis.py) -> retrieve (vectorstore/retriever.py, its own plan in query_plan.py) -> rerank
 (bot/engine/rerank.py) -> select quotes (bot/engine/select.py) -> attribute (bot/engine/attribution.py)
 -> trust tiers, speakers, freshness (bot/engine/provenance.py). Rendering is the adapters' (bot/engine/render.py,
 bot/discord/format.py). Each stage is called from here, in this order; none calls back.
@@ -19,7 +19,12 @@ from bot.engine.select import compose_answer
 from bot.errors import BadQuestion
 from bot.library.parts import Parts
 from bot.library.sources import Sources
-from vectorstore.query_analysis import date_range_filter, retrieval_query, unknown_sources
+from vectorstore.query_analysis import (
+    date_range_filter,
+    named_outlets,
+    retrieval_query,
+    unknown_sources,
+)
 from vectorstore.records import Passage
 
 MAX_QUESTION_CHARS = 2000
@@ -106,7 +111,9 @@ class Asker:
         names and a freshness note (`ask` = `retrieve` + this)."""
         if self.settings.abstain_on_unknown_outlet and self._names_unknown_outlet(question, scope):
             return abstain(question, passages)
-        answer = compose_answer(question, query or question, passages, self.embedder, self.settings)
+        query = query or question
+        quoted_outlets = named_outlets(query, sorted({p.outlet for p in passages if p.outlet}))
+        answer = compose_answer(question, query, passages, self.embedder, self.settings, outlets=quoted_outlets)
         answer = apply_trust(full_speaker_names(answer, passages), self.registry(scope))
         return note_freshness(answer, self._clock(), self.settings.stale_after_days)
 

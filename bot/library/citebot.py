@@ -11,11 +11,11 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from bot.engine.answer import Answer
-from bot.settings import Settings
 from bot.library.asking import Asker
-from bot.library.ingesting import IngestReport, Ingestor, ProgressCallback
+from bot.library.ingesting import Ingestor, IngestReport, ProgressCallback
 from bot.library.parts import Parts
 from bot.library.sources import Sources
+from bot.settings import Settings
 from vectorstore.embeddings import Embedder
 from vectorstore.records import AuditEntry, DocumentRecord, Passage, TrustEntry
 

@@ -163,7 +163,7 @@ class Ingestor:
                 n = len(chunks)
                 embedded = (vectors[offset:offset + n], sentence_vectors[offset:offset + n])
                 offset += n
-                report.items[slot] = self._store_document(document, document_id, chunks, spans, embedded, actor, scope)
+                report.items[slot] = self.store_document(document, document_id, chunks, spans, embedded, actor, scope)
                 if progress:
                     progress(1)
 
@@ -201,7 +201,7 @@ class Ingestor:
                     error = UntrustedSource(why, source=document.origin or document.url)
                     finish(ItemResult(origin=document.origin, status="failed", title=document.title, error=str(error)))
                     continue
-                document_id = self._document_id(document, scope)
+                document_id = self.document_id(document, scope)
                 existing = self.store.get_document(scope, document_id)
                 if existing is not None and existing.content_hash == document.content_hash:
                     finish(ItemResult(
@@ -246,11 +246,11 @@ class Ingestor:
             report.warnings.append(f"keyword index not updated yet ({err}); the next question retries it")
 
     @staticmethod
-    def _document_id(document: SourceDocument, scope: str) -> str:
+    def document_id(document: SourceDocument, scope: str) -> str:
         locator = document.url or document.origin or document.content_hash
         return document_id_for(f"{scope}|{locator}")
 
-    def _store_document(self, document, document_id, chunks, spans, embedded, actor, scope) -> ItemResult:
+    def store_document(self, document, document_id, chunks, spans, embedded, actor, scope) -> ItemResult:
         """Store one embedded document; `embedded` = (chunk vectors, each chunk's sentence vectors)."""
         record = DocumentRecord(
             document_id=document_id, scope=scope, title=document.title, content_hash=document.content_hash,

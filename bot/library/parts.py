@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 from bot.settings import Settings
 from ingest.addresses import parse_networks
 from vectorstore.chroma_connection import StoreConfig
-from vectorstore.chroma_store import ChromaStore  # no chromadb import until a store is opened
+from vectorstore.chroma_store import (
+    ChromaStore,  # no chromadb import until a store is opened
+)
 from vectorstore.embeddings import Embedder, OnnxEmbedder, SentenceTransformerEmbedder
 from vectorstore.lexical import LexicalIndex, retire_fts5_index
 from vectorstore.retriever import Retriever

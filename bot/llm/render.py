@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from bot.llm.synthesis import LLM_INTRO, DoneEvent, SentenceEvent, Synthesis
 from bot.engine.render import render_answer, source_line
+from bot.llm.synthesis import LLM_INTRO, DoneEvent, SentenceEvent, Synthesis
 
 
 def render_synthesis(result: Synthesis) -> str:

@@ -24,7 +24,13 @@ from typing import TYPE_CHECKING, Any
 from bot.engine.answer import Answer, SourceRef
 from bot.llm.model import describe_failure
 from bot.llm.prompt import build_messages
-from bot.llm.validate import MARKER, SentenceAssembler, check_sentence, cited_numbers, is_abstention
+from bot.llm.validate import (
+    MARKER,
+    SentenceAssembler,
+    check_sentence,
+    cited_numbers,
+    is_abstention,
+)
 from vectorstore.records import Passage
 
 if TYPE_CHECKING:

@@ -20,9 +20,9 @@ Phases (all in a scratch directory that is deleted afterwards):
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
-import random
 import shutil
 import statistics
 import subprocess
@@ -31,6 +31,13 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bot.measure.bench_store import (
+    QueryStore,
+    documents_and_chunks,
+    open_bot,
+    subset_corpus,
+)
 
 MB = 1024 * 1024  # ru_maxrss is in KiB on Linux
 COLD_QUESTION = "Who is facing a criminal trial on fraud and conspiracy charges?"
@@ -117,15 +124,8 @@ def _peak(child_out: dict, wait4_mb: float) -> float:
     return child_out.get("peak_rss_mb") or wait4_mb
 
 
-def _bot(home: str | Path):
-    from bot.library import Citebot
-    from bot.settings import Settings
-
-    return Citebot(Settings(home=Path(home)))
-
-
 def _phase_ingest(p: dict) -> dict:
-    bot = _bot(p["home"])
+    bot = open_bot(p["home"])
     bot.embedder.embed_documents(["warm up the model"])
     start = time.perf_counter()
     report = bot.ingest([p["corpus"]], actor="bench")
@@ -153,10 +153,20 @@ def _phase_raw(p: dict) -> dict:
     return {"seconds": seconds, "chunks": len(texts)}
 
 
+def _cli_module() -> str:
+    """The module the installed `citebot` command starts from (read from the package's entry
+    point, so the probe times exactly what a user's `citebot ask` imports; bot.main if the
+    package metadata is not installed)."""
+    from importlib.metadata import entry_points
+
+    found = [e.module for e in entry_points(group="console_scripts") if e.name == "citebot"]
+    return found[0] if found else "bot.main"
+
+
 def _phase_probe(p: dict) -> dict:
     """One cold `ask`, step by step (what `python -m bot ask` does, with clocks in between)."""
     marks = [time.perf_counter()]
-    import bot.main  # noqa: F401  (what the CLI entry point imports)
+    importlib.import_module(_cli_module())  # what the `citebot` entry point imports
     from bot.library import Citebot
     from bot.settings import Settings
 
@@ -177,8 +187,8 @@ def _phase_grow(p: dict) -> dict:
     model or the store (its RSS would count in every later child's ru_maxrss)."""
     import numpy as np
 
-    docs_chunks = _documents_and_chunks(Path(p["corpus"]), p["chunk_max_chars"])
-    store = _QueryStore(Path(p["home"]), docs_chunks, np.load(p["vectors"]), p["per_doc"])
+    docs_chunks = documents_and_chunks(Path(p["corpus"]), p["chunk_max_chars"])
+    store = QueryStore(Path(p["home"]), docs_chunks, np.load(p["vectors"]), p["per_doc"])
     start = time.perf_counter()
     store.grow_to(p["target"])
     # as `citebot ingest` leaves a store: keyword index up to date, so the query process measures serving
@@ -188,7 +198,7 @@ def _phase_grow(p: dict) -> dict:
 
 def _phase_query(p: dict) -> dict:
     """A long-lived process like the Discord bot: load once, then answer question after question."""
-    bot = _bot(p["home"])
+    bot = open_bot(p["home"])
     questions = p["questions"]
     for q in questions[:3]:
         bot.ask(q)
@@ -234,118 +244,6 @@ def _cold_with_daemon(cfg: BenchConfig, env: dict[str, str], repo: Path) -> dict
 
 
 # -- corpus and store building -------------------------------------------------------------------
-def _subset_corpus(src: Path, dst: Path, n: int) -> None:
-    with src.open(encoding="utf-8") as fh:
-        lines = [line for _, line in zip(range(n), fh)]
-    dst.write_text("".join(lines), encoding="utf-8")
-
-
-def _documents_and_chunks(corpus: Path, chunk_max_chars: int):
-    """Parse and chunk exactly as ingestion does, so the raw encode sees the same texts."""
-    from ingest.chunking import chunk_document
-    from ingest.formats import parse_bytes
-
-    docs = parse_bytes(corpus.read_bytes(), name=corpus.name, origin=str(corpus))
-    return [(d, chunk_document(d, max_chars=chunk_max_chars)) for d in docs]
-
-
-def _filler(rng: random.Random, sentences: list[str], vectors, n: int, noise: float = 0.03):
-    """Synthetic chunks: 3-6 random corpus sentences each; vector = a real chunk's vector plus
-    Gaussian noise (sigma `noise` per dimension), renormalised. Fillers therefore sit next to real
-    content in vector space and compete with it in search, like more articles on the same topics."""
-    import numpy as np
-
-    picks = np.asarray([rng.randrange(len(vectors)) for _ in range(n)])
-    nrng = np.random.default_rng(rng.randrange(2**32))
-    out = vectors[picks] + nrng.normal(0.0, noise, size=(n, vectors.shape[1])).astype(np.float32)
-    out /= np.linalg.norm(out, axis=1, keepdims=True)
-    texts = [" ".join(rng.sample(sentences, rng.randint(3, 6)))[:700] for _ in range(n)]
-    return texts, out
-
-
-def _filler_spans(text: str) -> list[tuple[int, int]]:
-    """A filler chunk's sentence spans, taken from how it was built (sentences joined by spaces)
-    instead of running pysbd on 100k chunks; the exact boundaries do not matter for timing, only
-    that answering reads them (and their vectors) from the store as it does for ingested chunks."""
-    spans, pos = [], 0
-    for part in text.split(" "):
-        spans.append((pos, pos + len(part)))
-        pos += len(part) + 1
-    # merge words back into the sentences they came from: a boundary after a word ending a sentence
-    merged, start = [], 0
-    for s, e in spans:
-        if text[e - 1:e] in ".!?\"'" or e == len(text):
-            if e > start:
-                merged.append((start, e))
-            start = e + 1
-    return [(s, e) for s, e in merged if text[s:e].strip()]
-
-
-FILLER_OUTLET = "bench filler"
-
-
-class _QueryStore:
-    """Grows a benchmark store to target sizes: real chunks first, then filler documents."""
-
-    def __init__(self, home: Path, docs_chunks, vectors, per_doc: int) -> None:
-        from ingest.text import sentence_spans
-
-        self.bot = _bot(home)
-        self.docs_chunks = list(docs_chunks)
-        self.vectors = vectors
-        self.per_doc = per_doc
-        self.sentences = [c.text[s:e] for _, chunks in docs_chunks for c in chunks for s, e in sentence_spans(c.text)]
-        # resume what earlier children stored (real articles come first, in corpus order)
-        records = self.bot.store.list_documents()
-        real = [r for r in records if r.outlet != FILLER_OUTLET]
-        self.real_used, self.real_chunks = len(real), sum(r.chunk_count for r in real)
-        self.fillers = len(records) - len(real)
-        self.size = sum(r.chunk_count for r in records)
-
-    def grow_to(self, target: int) -> None:
-        import numpy as np
-
-        from ingest.chunking import chunk_sentences
-        from ingest.text import encode_spans
-        from vectorstore.records import ChunkRecord, DocumentRecord
-        from vectorstore.sentence_vectors import embed_with_sentences
-        from vectorstore.sentence_vectors import encode as encode_sentence_vectors
-
-        bot = self.bot
-        while self.size < target and self.real_used < len(self.docs_chunks):
-            doc, chunks = self.docs_chunks[self.real_used]
-            self.real_used += 1
-            spans = [chunk_sentences(c) for c in chunks]  # stored and embedded as ingest does
-            embedded = embed_with_sentences(bot.embedder, [c.text for c in chunks], spans)
-            bot._store_document(doc, bot._document_id(doc, "global"), chunks, spans, embedded, "bench", "global")
-            self.size += len(chunks)
-            self.real_chunks += len(chunks)
-        while self.size < target:
-            n = min(self.per_doc, target - self.size)
-            self.fillers += 1
-            rng = random.Random(self.fillers)  # per document: the same store however it was grown
-            nrng = np.random.default_rng(self.fillers)
-            texts, vecs = _filler(rng, self.sentences, self.vectors, n)
-            doc_id = f"filler{self.fillers:06d}"
-            record = DocumentRecord(
-                document_id=doc_id, scope="global", title=f"Filler {self.fillers}", content_hash=f"{doc_id:0<64}",
-                chunk_count=n, outlet=FILLER_OUTLET, ingested_by="bench", ingested_at="2026-01-01T00:00:00+00:00",
-            )
-            pos, records = 0, []
-            for i, (t, v) in enumerate(zip(texts, vecs)):
-                spans = _filler_spans(t)
-                # each sentence's vector: the chunk's, with its own noise (decoded like a real one)
-                noisy = v + nrng.normal(0.0, 0.03, size=(len(spans), len(v))).astype(np.float32)
-                noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
-                records.append(ChunkRecord(
-                    i, t, pos, pos + len(t), v.tolist(), sentences=encode_spans(spans),
-                    sentence_vectors=encode_sentence_vectors(list(noisy)),
-                ))
-                pos += len(t) + 1
-            bot.store.put_document(record, records)
-            self.size += n
-
-
 def _dir_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / MB
 
@@ -383,8 +281,8 @@ def run_bench(cfg: BenchConfig, *, log=lambda msg: None) -> dict:
     result: dict = {"quick": cfg.quick}
     try:
         corpus = work / "corpus.jsonl"
-        _subset_corpus(cfg.corpus, corpus, cfg.articles)
-        docs_chunks = _documents_and_chunks(corpus, settings.chunk_max_chars)
+        subset_corpus(cfg.corpus, corpus, cfg.articles)
+        docs_chunks = documents_and_chunks(corpus, settings.chunk_max_chars)
         texts = [c.text for _, chunks in docs_chunks for c in chunks]
         (work / "texts.json").write_text(json.dumps(texts))
 
