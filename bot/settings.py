@@ -56,6 +56,22 @@ class Settings(BaseSettings):
     min_sentence_score: float = Field(
         default=0.25, ge=-1, le=1, description="A sentence is quoted only if its relevance score reaches this."
     )
+    min_sentence_answer_score: float = Field(
+        default=0.48, ge=-1, le=1,
+        description="Sentence-level evidence: a question whose best passage is below `min_passage_score` (but within `sentence_rescue_margin` of it) is still answered when one sentence's cosine to the question reaches this (a long chunk whose one sentence answers). MultiHop-RAG dev: no null question's sentence reaches 0.44 below the passage floor.",
+    )
+    sentence_rescue_margin: float = Field(
+        default=0.1, ge=0, le=1,
+        description="How far below `min_passage_score` a best passage may be for its sentences to be judged one by one (below that, abstain at once).",
+    )
+    single_fact_margin: float = Field(
+        default=0.15, ge=0, le=2,
+        description="For a question asking one fact (how many, when, where), other quotes are kept only if their cosine to the question is within this of the answering sentence's.",
+    )
+    quote_relevance_spread: float = Field(
+        default=0.3, ge=0, le=2,
+        description="A sentence is quoted only if its relevance is within this of the most relevant sentence's: further below, it is about another story.",
+    )
     chunk_max_chars: int = Field(
         default=700, ge=200, le=4000,
         description="Longest chunk in characters (~175 word pieces), inside MiniLM's 256-token window.",

@@ -88,3 +88,21 @@ def retrieval_query(question: str, history: list[str]) -> str:
     if history and (_FOLLOW_UP.search(question) or len(question.split()) <= 4):
         return f"{history[-1]} {question}"
     return question
+
+
+_KIND_OPENINGS = (
+    (re.compile(r"^\s*how\s+(?:many|much)\b", re.IGNORECASE), "count"),
+    (re.compile(r"^\s*(?:what|which)\s+(?:was|is|were|are)\s+the\s+(?:death\s+toll|number|total|figure|amount|cost|price)\b", re.IGNORECASE), "count"),
+    (re.compile(r"^\s*when\b|^\s*(?:on\s+)?what\s+(?:day|date|year|month)\b", re.IGNORECASE), "date"),
+    (re.compile(r"^\s*where\b", re.IGNORECASE), "place"),
+    (re.compile(r"^\s*(?:who|whom|whose)\b", re.IGNORECASE), "person"),
+)
+
+
+def answer_kind(question: str) -> str:
+    """What the question asks for, from its opening words: "count" (how many/much), "date"
+    (when), "place" (where), "person" (who), else "other" (yes/no, why, what …)."""
+    for pattern, kind in _KIND_OPENINGS:
+        if pattern.search(question):
+            return kind
+    return "other"

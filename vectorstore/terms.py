@@ -43,3 +43,17 @@ def distinctive_shares(query: str, vocabularies: list[set[str]]) -> list[float]:
     if not total:
         return [0.0] * n
     return [sum(w for t, w in weights.items() if t in v) / total for v in vocabularies]
+
+
+def term_coverage(query: str, vocabularies: list[set[str]]) -> list[float]:
+    """For each text, the IDF-weighted share of ALL the query's content words it holds, 0..1.
+
+    Unlike `distinctive_shares`, a word no text holds still counts, at the highest weight: a
+    question about who *designed* a bridge is not covered by sentences that only say "bridge".
+    """
+    n = len(vocabularies)
+    weights = {term: math.log((n + 1) / (sum(term in v for v in vocabularies) + 0.5)) for term in query_terms(query)}
+    total = sum(weights.values())
+    if not total:
+        return [0.0] * n
+    return [sum(w for t, w in weights.items() if t in v) / total for v in vocabularies]

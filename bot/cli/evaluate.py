@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "multihop"
+DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "multihop"  # beside the checkout
 
 
 @click.command("eval")

@@ -29,7 +29,7 @@ def _published(value: str) -> dt.date | None:
 
 
 def _order_key(c: Citation) -> tuple:
-    return (KIND_ORDER.get(c.kind, 1), TIER_RANK.get(c.tier, TIER_RANK[UNKNOWN]), c.published_at[:10] or "9999", -c.score)
+    return (TIER_RANK.get(c.tier, TIER_RANK[UNKNOWN]), KIND_ORDER.get(c.kind, 1), c.published_at[:10] or "9999", -c.score)
 
 
 def apply_trust(answer: Answer, registry: Registry) -> Answer:
@@ -38,7 +38,9 @@ def apply_trust(answer: Answer, registry: Registry) -> Answer:
     answer.closest = [replace(r, tier=tier[r.document_id]) for r in answer.closest]
     if answer.abstained:
         return answer
-    ranked = sorted((replace(c, tier=tier.get(c.document_id, UNKNOWN)) for c in answer.citations), key=_order_key)
+    labelled = [replace(c, tier=tier.get(c.document_id, UNKNOWN)) for c in answer.citations]
+    # the quote that answers best stays first; tier and date order the others that bear on the question
+    ranked = labelled[:1] + sorted(labelled[1:], key=_order_key)
     numbers: dict[str, int] = {}
     for c in ranked:
         numbers.setdefault(c.document_id, len(numbers) + 1)

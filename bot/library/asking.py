@@ -20,6 +20,7 @@ from bot.errors import BadQuestion
 from bot.library.parts import Parts
 from bot.library.sources import Sources
 from vectorstore.query_analysis import (
+    answer_kind,
     date_range_filter,
     named_outlets,
     retrieval_query,
@@ -113,7 +114,9 @@ class Asker:
             return abstain(question, passages)
         query = query or question
         quoted_outlets = named_outlets(query, sorted({p.outlet for p in passages if p.outlet}))
-        answer = compose_answer(question, query, passages, self.embedder, self.settings, outlets=quoted_outlets)
+        answer = compose_answer(
+            question, query, passages, self.embedder, self.settings, outlets=quoted_outlets, answer_kind=answer_kind(question),
+        )
         answer = apply_trust(full_speaker_names(answer, passages), self.registry(scope))
         return note_freshness(answer, self._clock(), self.settings.stale_after_days)
 

@@ -1,0 +1,72 @@
+"""Does a sentence hold the kind of thing the question asks for?
+
+"How many died?" is answered by a sentence with a number, "who said …" by one naming someone
+the question does not already name, "when" by a date, "where" by a place. These are plain
+checks on the sentence's own text, general to English news writing; the answer engine uses
+them to put the sentence that answers first, and to abstain when no quotable sentence holds
+what a typed question asks for.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NUMBER = re.compile(
+    r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|half|a third|a quarter)\b",
+    re.IGNORECASE,
+)
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+_DATE = re.compile(
+    rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}\b|\b(?:19|20)\d\d\b|\b\d{{4}}-\d\d-\d\d\b|"
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|last (?:week|month|year)|"
+    r"(?:earlier|later) (?:this|that) (?:week|month|year))\b",
+)
+_PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|outside|inside|from|to|across|toward|towards)\s+(?:the\s+)?[A-Z][\w'’\-]+")
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]+")
+# Words that open a sentence with a capital without being a name.
+_STARTERS = frozenset(
+    "a an the in on at by for from to of but and or so yet if when while after before since as it its this that these those "
+    "he she they we i you his her their our my there here what which who why how where then also still however meanwhile "
+    "according despite although though because during last next earlier later some many most several no none all both each".split()
+)
+_WORD = re.compile(r"[\w'’\-]+")
+
+
+def _question_words(question: str) -> set[str]:
+    return {w.lower().strip("'’") for w in _WORD.findall(question)}
+
+
+_CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
+    "september october november december".split()
+)
+
+
+def names_someone_new(sentence: str, question: str) -> bool:
+    """A name the question does not contain: a capitalised word that is no weekday or month and,
+    when it opens the sentence, is followed by another capitalised word ("Grace Molina said")."""
+    known = _question_words(question)
+    found = list(_CAPITALISED.finditer(sentence))
+    for i, m in enumerate(found):
+        word = m.group().lower().strip("'’")
+        if word in known or word in _CALENDAR:
+            continue
+        opens = not sentence[: m.start()].strip(" \"“‘'(•-")
+        if opens and (word in _STARTERS or not (i + 1 < len(found) and found[i + 1].start() == m.end() + 1)):
+            continue
+        return True
+    return False
+
+
+def holds_answer_kind(sentence: str, kind: str, question: str) -> bool:
+    """Whether `sentence` holds what a question of `kind` (vectorstore.query_analysis.answer_kind) asks for."""
+    if kind == "count":
+        return bool(_NUMBER.search(sentence))
+    if kind == "date":
+        return bool(_DATE.search(sentence))
+    if kind == "place":
+        return bool(_PLACE_PREPOSITION.search(sentence))
+    if kind == "person":
+        return names_someone_new(sentence, question)
+    return True
