@@ -25,11 +25,12 @@ COMPUTED_DEFAULTS = {
     "_current_user": "your login name",
 }
 
-# Headings by field-name prefix, in this order; every other field is under the first heading.
+# Headings by field-name prefix, in this order, each with a line under it; every other field is
+# under the first heading.
 SECTIONS = [
-    ("General", ""),
-    ("Discord (`citebot discord`)", "discord_"),
-    ("Synthesis mode (`bot/llm/`, off unless `llm_model` is set)", "llm_"),
+    ("General", "", "The store, the model, retrieval, answers, ingestion and its limits, trust and freshness, the warm daemon."),
+    ("Discord", "discord_", "Read by `citebot discord` only; see [discord.md](discord.md)."),
+    ("Synthesis mode", "llm_", "Off unless `llm_model` is set; see [llm.md](llm.md)."),
 ]
 
 PREAMBLE = """\
@@ -113,7 +114,7 @@ def _cell(text: str) -> str:
 
 
 def _section(name: str) -> str:
-    matched = [title for title, prefix in SECTIONS if prefix and name.startswith(prefix)]
+    matched = [title for title, prefix, _ in SECTIONS if prefix and name.startswith(prefix)]
     return matched[0] if matched else SECTIONS[0][0]
 
 
@@ -122,11 +123,11 @@ def render() -> str:
     fields = Settings.model_fields
     secrets = ", ".join(f"`{n}`" for n, f in fields.items() if _is_secret(f))
     out = [PREAMBLE.format(regenerate=REGENERATE, secrets=secrets)]
-    for title, _ in SECTIONS:
+    for title, _, intro in SECTIONS:
         rows = [(n, f) for n, f in fields.items() if _section(n) == title]
         if not rows:
             continue
-        out += [f"## {title}", "", "| setting | environment | default | type | what it does |", "|---|---|---|---|---|"]
+        out += [f"## {title}", "", intro, "", "| setting | environment | default | type | what it does |", "|---|---|---|---|---|"]
         for name, field in rows:
             env = " or ".join(f"`{e}`" for e in env_names(name, field))
             out.append(
