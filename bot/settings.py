@@ -35,7 +35,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CITEBOT_", extra="ignore", validate_default=True)
 
-    home: Path = Field(default_factory=home_from_env, description="Data directory: store, config file and model cache.")
+    home: Path = Field(default_factory=home_from_env, description="Data directory: the store, the keyword index, config.toml and logs (the ONNX model cache is `model_cache_dir`).")
     chroma_url: str | None = Field(
         default=None,
         description="URL of a Chroma server (`chroma run`) to share one store between processes; empty = embedded store in `home`.",
@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     max_quotes: int = Field(default=6, ge=1, le=12, description="Most quoted sentences in one answer.")
     min_passage_score: float = Field(
         default=0.42, ge=-1, le=1,
-        description="Abstain when the best passage's cosine similarity to the question is below this (calibrated with `citebot eval` on MultiHop-RAG dev: 0.42 abstains on 91% of null questions at 0.5% false abstention, with the unknown-outlet rule).",
+        description="Abstain when the best passage's cosine similarity to the question is below this (calibrated with `citebot eval` on MultiHop-RAG dev: 0.42 abstains on 93% of null questions at 0.7% false abstention, with the unknown-outlet rule).",
     )
     min_sentence_score: float = Field(
         default=0.25, ge=-1, le=1, description="A sentence is quoted only if its relevance score reaches this."
@@ -149,7 +149,7 @@ class Settings(BaseSettings):
     rerank_weight: float = Field(
         default=2.0, ge=0.0, le=100.0,
         description="Re-sort the top `rerank_window` passages by fused rank plus this × the share of the question's "
-        "distinctive words their best sentence holds (bot/rerank.py; 0 = off, keep the fused order).",
+        "distinctive words their best sentence holds (bot/engine/rerank.py; 0 = off, keep the fused order).",
     )
     rerank_window: int = Field(
         default=10, ge=1, le=50,
