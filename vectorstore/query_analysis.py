@@ -96,6 +96,7 @@ _KIND_OPENINGS = (
     (re.compile(r"^\s*when\b|^\s*(?:on\s+)?what\s+(?:day|date|year|month)\b", re.IGNORECASE), "date"),
     (re.compile(r"^\s*where\b", re.IGNORECASE), "place"),
     (re.compile(r"^\s*(?:who|whom|whose)\b", re.IGNORECASE), "person"),
+    (re.compile(r"^\s*(?:which|what)\s+(?:company|firm|business|organi[sz]ation|agency|group|person|official|team|contractor)\b", re.IGNORECASE), "person"),
 )
 
 
