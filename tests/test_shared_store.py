@@ -119,8 +119,8 @@ def _assert_hits_are_complete_documents(bot: Citebot, question: str) -> None:
 def test_two_ingest_processes_and_a_reader_share_one_server(chroma_server, tmp_path, embedder):
     """Two real `citebot ingest` processes write at once while this process keeps asking."""
     settings = {"chroma_url": chroma_server.url, "chroma_database": "two-writers"}
-    first = write_articles(tmp_path / "first.jsonl", 0, 3, min_chars=1500)
-    second = write_articles(tmp_path / "second.jsonl", 2, 3, min_chars=1500)  # one article in both
+    first = write_articles(tmp_path / "first.jsonl", 0, 3)
+    second = write_articles(tmp_path / "second.jsonl", 2, 3)  # one article in both
     titles = {json.loads(line)["title"] for f in (first, second) for line in f.read_text().splitlines()}
     bot = Citebot(make_settings(tmp_path / "home", **settings), embedder=embedder)
     writers = [start_cli(cli_env(tmp_path / f"home{i}", **settings), "ingest", str(f), "--json")
