@@ -8,6 +8,7 @@ pass by luck about one run in four (about one vector in nine is moved by a plain
 from __future__ import annotations
 
 import io
+import json
 import uuid
 
 import chromadb
@@ -19,7 +20,7 @@ from vectorstore.chroma_connection import StoreConfig
 from vectorstore.chroma_store import ChromaStore
 from vectorstore.cosine_roundtrip import preimages, stored_form
 from vectorstore.records import ChunkRecord, DocumentRecord
-from vectorstore.transfer import export_store, import_store
+from vectorstore.transfer import TransferError, export_store, import_store
 
 MODEL = "all-MiniLM-L6-v2"
 
@@ -96,3 +97,17 @@ def test_export_then_import_keeps_every_vector_bit_for_bit(tmp_path, target, req
     assert _vectors(copy) == _vectors(source)
     again = import_store(copy, io.StringIO(dump.getvalue()).readlines(), embedding_model=MODEL)  # idempotent
     assert again.inexact_vectors == 0 and _vectors(copy) == _vectors(source)
+
+
+def test_a_damaged_embedding_is_a_transfer_error_not_a_traceback(tmp_path):
+    source = _store_with_random_chunks(tmp_path / "source", documents=1, chunks_each=3)
+    dump = io.StringIO()
+    export_store(source, dump, embedding_model=MODEL)
+    lines = dump.getvalue().splitlines(keepends=True)
+    chunk = json.loads(lines[1])
+    chunk["embedding"] = chunk["embedding"][:10]  # shorter than the other chunks'
+    lines[1] = json.dumps(chunk) + "\n"
+    copy = ChromaStore(StoreConfig(path=tmp_path / "target"))
+    with pytest.raises(TransferError, match="embedding"):
+        import_store(copy, lines, embedding_model=MODEL)
+    assert copy.list_documents() == []  # chunks come first and registry records last: nothing visible

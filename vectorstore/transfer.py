@@ -130,7 +130,13 @@ def import_store(store: ChromaStore, lines: Iterable[str], *, embedding_model: s
             return
         if kind == "chunk":
             ids = [r["id"] for r in batch]
-            wanted = np.asarray([r["embedding"] for r in batch], dtype=np.float32)
+            try:
+                wanted = np.asarray([r["embedding"] for r in batch], dtype=np.float32)
+            except (KeyError, TypeError, ValueError):
+                wanted = None
+            if wanted is None or wanted.ndim != 2:
+                raise TransferError(f"{source}: a chunk row's embedding is missing or not a list of numbers "
+                                    "of the same length as the others; is this a 'citebot export' file?")
             to_write, _ = preimages(wanted)
             store._call(chunks_c.upsert, ids=ids, embeddings=to_write,
                         documents=[r["text"] for r in batch], metadatas=[r["metadata"] for r in batch])
