@@ -11,6 +11,7 @@ checks that no test reads the benchmark any other way.
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -39,8 +40,9 @@ def require_benchmark(*files: str, data: Path | None = None, required: bool | No
     missing = [name for name in files or ("corpus.jsonl",) if not (data / name).is_file()]
     if not missing:
         return data
-    line = (f"benchmark data {', '.join(missing)} not found in {data}: it comes from ../shared/benchmarks/multihop "
-            "(MultiHop-RAG, provided beside the repo in CI, not part of it)")
+    caller = inspect.currentframe().f_back.f_code.co_name  # pytest reports this file's line, so name the test
+    line = (f"{caller}: needs {', '.join(missing)} from ../shared/benchmarks/multihop (the MultiHop-RAG benchmark, "
+            f"beside the repo in CI, not part of it); not found at {data}")
     if REQUIRED if required is None else required:
         pytest.fail(f"{line}; {REQUIRE_ENV}=1 or CI is set, so a missing benchmark fails", pytrace=False)
     pytest.skip(line)
