@@ -23,17 +23,7 @@ from vectorstore.embeddings import SentenceTransformerEmbedder  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = REPO / "examples" / "corpus"
-SHARED = REPO.parent / "shared"
-MULTIHOP = SHARED / "benchmarks" / "multihop"
 CANONICAL_QUESTION = "Did the suspects head to Ukraine?"
-
-
-def require_multihop() -> None:
-    """Skip locally when ../shared is absent, but fail in CI, where a skip would hide a lost tier."""
-    if not (MULTIHOP / "smoke_corpus.jsonl").exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"benchmark data missing at {MULTIHOP}; CI must provide ../shared")
-        pytest.skip(f"benchmark data not found at {MULTIHOP}")
 
 
 @pytest.fixture(autouse=True)

@@ -1,30 +1,16 @@
-"""Helpers for the shared-store tests: real article files, real CLI processes, consistency checks."""
+"""Helpers for the shared-store tests: article files (tests/news_articles.py), real CLI processes, consistency checks."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import MULTIHOP, REPO
+from tests.conftest import REPO
+from tests.news_articles import write_articles  # noqa: F401 (the tests' article files)
 from vectorstore.chroma_store import ChromaStore
-
-
-def write_articles(path: Path, start: int, count: int, min_chars: int = 2500) -> Path:
-    """`count` multi-chunk benchmark articles (read-only source) as one JSONL file in tmp."""
-    rows = []
-    with (MULTIHOP / "corpus.jsonl").open(encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            if len(row.get("body") or "") >= min_chars:
-                rows.append(row)
-            if len(rows) >= start + count:
-                break
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows[start:start + count]), encoding="utf-8")
-    return path
 
 
 def cli_env(home: Path, **settings: str) -> dict[str, str]:

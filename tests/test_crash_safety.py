@@ -37,7 +37,7 @@ def _titles(path) -> list[str]:
 
 
 def test_kill_after_chunks_before_registry_leaves_the_document_invisible(tmp_path, embedder, backend):
-    articles = write_articles(tmp_path / "a.jsonl", 20, 1, min_chars=1500)
+    articles = write_articles(tmp_path / "a.jsonl", 20, 1)
     bot = Citebot(make_settings(tmp_path / "home", **backend), embedder=embedder)
     env = cli_env(tmp_path / "home", **_backend_env(backend))
     kill_at(env, "after_chunks", "ingest", str(articles))
@@ -55,7 +55,7 @@ def test_kill_after_chunks_before_registry_leaves_the_document_invisible(tmp_pat
 
 
 def test_kill_after_registry_during_an_update_shows_only_the_new_version(tmp_path, embedder):
-    articles = write_articles(tmp_path / "a.jsonl", 21, 1, min_chars=1500)
+    articles = write_articles(tmp_path / "a.jsonl", 21, 1)
     bot = Citebot(make_settings(tmp_path / "home"), embedder=embedder)
     first = bot.ingest([str(articles)]).items[0]
     row = json.loads(articles.read_text())
@@ -79,7 +79,7 @@ def test_kill_after_registry_during_an_update_shows_only_the_new_version(tmp_pat
 
 
 def test_kill_between_documents_keeps_the_finished_ones_and_the_rerun_adds_the_rest(tmp_path, embedder):
-    articles = write_articles(tmp_path / "a.jsonl", 22, 3, min_chars=800)
+    articles = write_articles(tmp_path / "a.jsonl", 22, 3)
     bot = Citebot(make_settings(tmp_path / "home"), embedder=embedder)
     kill_at(cli_env(tmp_path / "home"), "after_document", "ingest", str(articles))
 

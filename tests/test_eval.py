@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from bot.main import cli
 from bot.measure.evaluation import article_metrics, fact_metrics, squash
-from tests.conftest import MULTIHOP
+from tests.benchmark_data import require_benchmark
 
 # Measured on the smoke split (40 questions, 60 articles) on 2026-11-25 with the shipped retrieval
 # (hybrid BM25 + dense, multi-part questions split into per-part searches within the outlet/date each
@@ -57,8 +57,8 @@ def test_missing_queries_file_is_one_readable_line(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (MULTIHOP / "smoke_queries.jsonl").exists(), reason="../shared/benchmarks is required")
 def test_smoke_split_meets_the_measured_floors(tmp_path, capsys):
+    require_benchmark("smoke_queries.jsonl", "smoke_corpus.jsonl")
     result = CliRunner().invoke(cli, ["eval", "--smoke", "--json", "--store", str(tmp_path / "store")])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout.strip().splitlines()[-1])

@@ -31,7 +31,7 @@ from vectorstore.errors import StoreUnavailable
 def _stored(store):
     chunks, _, _ = store.collections()
     got = chunks.get(include=["embeddings", "documents"])
-    # Chroma keeps float32; the server's JSON prints them in float32's shortest form, so compare as float32.
+    # Chroma keeps float32 (the server's JSON prints them in float32's shortest form), so compare as float32.
     return {cid: (text, np.asarray(vec, dtype=np.float32).tobytes()) for cid, text, vec in zip(got["ids"], got["documents"], got["embeddings"])}
 
 
@@ -47,6 +47,7 @@ def test_export_from_embedded_then_import_into_server_keeps_vectors_and_answers(
     imported = runner.invoke(cli, ["import", str(dump), "--json"], env=server_env)
     assert imported.exit_code == 0, imported.output
     assert json.loads(imported.output)["chunks"] == json.loads(exported.output)["chunks"] > 0
+    assert json.loads(imported.output)["inexact_vectors"] == 0  # see vectorstore/cosine_roundtrip.py
 
     local = Citebot(make_settings(sample_home), embedder=embedder)
     shared = Citebot(make_settings(tmp_path / "home", chroma_url=chroma_server.url, chroma_database="migrated"), embedder=embedder)
@@ -118,8 +119,8 @@ def _assert_hits_are_complete_documents(bot: Citebot, question: str) -> None:
 def test_two_ingest_processes_and_a_reader_share_one_server(chroma_server, tmp_path, embedder):
     """Two real `citebot ingest` processes write at once while this process keeps asking."""
     settings = {"chroma_url": chroma_server.url, "chroma_database": "two-writers"}
-    first = write_articles(tmp_path / "first.jsonl", 0, 3, min_chars=1500)
-    second = write_articles(tmp_path / "second.jsonl", 2, 3, min_chars=1500)  # one article in both
+    first = write_articles(tmp_path / "first.jsonl", 0, 3)
+    second = write_articles(tmp_path / "second.jsonl", 2, 3)  # one article in both
     titles = {json.loads(line)["title"] for f in (first, second) for line in f.read_text().splitlines()}
     bot = Citebot(make_settings(tmp_path / "home", **settings), embedder=embedder)
     writers = [start_cli(cli_env(tmp_path / f"home{i}", **settings), "ingest", str(f), "--json")

@@ -1,8 +1,11 @@
 """Move a whole store (chunks with their vectors, registry, audit log) through a JSONL file.
 
 This is how a store moves between embedded Chroma and a Chroma server without re-embedding:
-vectors travel verbatim (float32 -> JSON double -> float32 is exact), ids are kept, so an import
-is idempotent and a re-import changes nothing. Import writes chunks before registry records, so
+vectors travel verbatim (float32 -> JSON double -> float32 is exact) and read back bit for bit
+after the import (Chroma's cosine collections do not keep a written vector as it is:
+`vectorstore.cosine_roundtrip` writes the vector that reads back as the exported one, and the
+import counts any that still differ as `inexact_vectors`). Ids are kept, so an import is
+idempotent and a re-import changes nothing. Import writes chunks before registry records, so
 a crash mid-import leaves only orphans (invisible to searches; `citebot doctor --repair`).
 
 File layout, one JSON object a line: a header `{"type": "header", "format": ..., "embedding_model":
@@ -17,8 +20,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
+import numpy as np
+
 from vectorstore.chroma_store import ChromaStore
 from vectorstore.consistency import LiveChunkTally
+from vectorstore.cosine_roundtrip import preimages
 from vectorstore.errors import StoreError
 
 FORMAT = "citebot-export/1"
@@ -37,11 +43,13 @@ class TransferCounts:
     documents: int = 0
     audit: int = 0
     skipped_orphans: int = 0
+    inexact_vectors: int = 0  # imported chunks whose stored vector is not the file's, bit for bit
     model: str = ""
 
     def to_dict(self) -> dict:
         return {"chunks": self.chunks, "documents": self.documents, "audit": self.audit,
-                "skipped_orphans": self.skipped_orphans, "embedding_model": self.model}
+                "skipped_orphans": self.skipped_orphans, "inexact_vectors": self.inexact_vectors,
+                "embedding_model": self.model}
 
 
 def export_store(store: ChromaStore, out: IO[str], *, embedding_model: str) -> TransferCounts:
@@ -90,6 +98,16 @@ def _parse(lines: Iterable[str], source: str) -> Iterator[dict]:
         yield row
 
 
+def _count_inexact(store: ChromaStore, collection, ids: list[str], wanted: np.ndarray) -> int:
+    """How many of `ids` read back with a vector other than `wanted`'s row (compared as float32 bits)."""
+    got = store._call(collection.get, ids=ids, include=["embeddings"])
+    stored = dict(zip(got["ids"], got["embeddings"]))
+    return sum(
+        cid not in stored or np.asarray(stored[cid], dtype=np.float32).tobytes() != row.tobytes()
+        for cid, row in zip(ids, wanted)
+    )
+
+
 def import_store(store: ChromaStore, lines: Iterable[str], *, embedding_model: str, source: str = "import file") -> TransferCounts:
     """Load an export into `store`: chunks first, then registry records, then the audit log."""
     rows = _parse(lines, source)
@@ -111,8 +129,18 @@ def import_store(store: ChromaStore, lines: Iterable[str], *, embedding_model: s
         if not batch:
             return
         if kind == "chunk":
-            store._call(chunks_c.upsert, ids=[r["id"] for r in batch], embeddings=[r["embedding"] for r in batch],
+            ids = [r["id"] for r in batch]
+            try:
+                wanted = np.asarray([r["embedding"] for r in batch], dtype=np.float32)
+            except (KeyError, TypeError, ValueError):
+                wanted = None
+            if wanted is None or wanted.ndim != 2:
+                raise TransferError(f"{source}: a chunk row's embedding is missing or not a list of numbers "
+                                    "of the same length as the others; is this a 'citebot export' file?")
+            to_write, _ = preimages(wanted)
+            store._call(chunks_c.upsert, ids=ids, embeddings=to_write,
                         documents=[r["text"] for r in batch], metadatas=[r["metadata"] for r in batch])
+            counts.inexact_vectors += _count_inexact(store, chunks_c, ids, wanted)
         elif kind == "audit":
             store._call(audit_c.upsert, ids=[r["id"] for r in batch], embeddings=[[0.0]] * len(batch),
                         metadatas=[r["metadata"] for r in batch])
