@@ -221,3 +221,17 @@ def test_watch_once_reports_each_poll_and_exits_3_when_one_failed(tmp_path):
     assert report["failed"] == 1 and report["polls"][0]["status"] == "failed"
     assert "HTTP 500" in report["polls"][0]["error"]
     assert runner.invoke(cli, ["watch", "--json"], env=env).exit_code == 2  # --json needs --once or --for
+
+
+def test_watch_for_a_time_polls_what_is_due_then_exits(tmp_path):
+    env = cli_env(tmp_path / "home", fetch_trusted_networks='["127.0.0.1/32"]', embedding_backend="sentence-transformers",
+                  feed_check_s="0.2")
+    runner = CliRunner()
+    with FeedServer() as outlet:
+        outlet.publish(STORIES[2])
+        assert runner.invoke(cli, ["feeds", "add", outlet.url], env=env).exit_code == 0
+        result = runner.invoke(cli, ["watch", "--for", "1", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["added"] == 1 and [p["status"] for p in report["polls"]] == ["new"]  # polled once: then not due
+    assert len(outlet.feed_requests()) == 1

@@ -144,16 +144,21 @@ def watch_command(ctx: click.Context, once: bool, for_s: float | None, as_json: 
         results = watcher.poll_due()  # a store that cannot be reached is exit 4 here, not a retry
     else:
         stop = threading.Event()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: stop.set())
+        previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
         if not watcher.feeds.list():
             click.echo("no watched feeds yet; waiting for `citebot feeds add` (or /feeds add).", err=True)
 
         def report(result) -> None:
-            if not as_json and result.status not in ("busy", "skipped", "failed"):  # failures are logged
+            if not as_json and (result.added or result.refused or result.failed_entries):  # failures are logged
                 click.echo(terminal_safe(_line(result)))
 
-        results = watcher.run(for_s=for_s, stop=stop, report=report)
+        try:
+            results = watcher.run(for_s=for_s, stop=stop, report=report)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        if stop.is_set():
+            click.echo("citebot watch: stopped.", err=True)
     failed = [r for r in results if r.status == "failed" or r.failed_entries]
     if as_json:
         emit_json({"polls": [r.to_dict() for r in results], "added": sum(r.added for r in results),

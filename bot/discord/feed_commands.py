@@ -56,8 +56,12 @@ class FeedWatchTask:
     async def _loop(self) -> None:
         check_s = self.client.settings.feed_check_s
         while True:
-            async with self.client.write_lock:
-                results = await asyncio.to_thread(self.watcher.round)
+            try:
+                async with self.client.write_lock:
+                    results = await asyncio.to_thread(self.watcher.round)
+            except Exception:  # noqa: BLE001 - the watcher outlives one bad round; the log has the detail
+                log.error("feed watcher round failed", exc_info=True)
+                results = []
             for result in results:
                 if result.added:
                     log.info("feed %s: %d new articles in %s", result.url, result.added, result.scope)

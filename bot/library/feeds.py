@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from bot.errors import BotError, SourceNotKnown
 from bot.library.sources import now_iso
 from ingest.errors import EmptySource, IngestError
+from vectorstore.errors import StoreError
 from vectorstore.feeds_store import FeedRecord, FeedStore, LeaseStore
 from vectorstore.records import AuditEntry
 
@@ -219,6 +220,11 @@ class Feeds:
             return PollResult(feed.scope, feed.url, "busy", error="another watcher took this feed over mid-poll")
         except IngestError as err:
             return self._failed(feed, now, str(err))
+        except StoreError:
+            raise  # the store, not the feed: the watcher retries the round
+        except Exception as err:  # noqa: BLE001 - a feed that trips a parser bug must not stop the watcher
+            log.debug("feed %s: unexpected error", feed.url, exc_info=True)
+            return self._failed(feed, now, f"{feed.url}: unexpected {type(err).__name__}: {err}")
         state = replace(feed, etag=fetched.etag, last_modified=fetched.last_modified, refused=result.refused,
                         ingested=feed.ingested + result.added).with_seen(stored_keys)
         if result.added:
