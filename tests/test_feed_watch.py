@@ -189,6 +189,17 @@ def test_a_feed_on_a_blocked_or_unknown_domain_cannot_be_added(tmp_path, embedde
     assert [f.url for f in feeds.list()] == ["https://news.example.org/rss"]
 
 
+def test_a_feed_whose_domain_is_blocked_after_it_was_added_is_no_longer_fetched(tmp_path, embedder, clock):
+    bot, feeds, watcher = watcher_for(tmp_path, embedder, clock)
+    with FeedServer() as outlet:
+        outlet.publish(STORIES[0])
+        feeds.add(outlet.url, every_s=600)
+        bot.set_trust("127.0.0.1", "blocked")
+        [result] = watcher.poll_due()
+    assert result.status == "failed" and "blocked by the moderators' source registry" in result.error
+    assert outlet.requests == [] and bot.sources() == []
+
+
 # -- the command line --------------------------------------------------------------------------
 def test_feeds_commands_add_list_and_remove(tmp_path):
     env = cli_env(tmp_path / "home")

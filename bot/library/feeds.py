@@ -199,6 +199,9 @@ class Feeds:
         from ingest.feeds import looks_like_feed, parse_feed
 
         now = self.clock()
+        why = self.citebot.registry(feed.scope).refusal(feed.url, policy=self.settings.unknown_domains, allow_unknown=False)
+        if why:  # blocked (or no longer trusted) since it was added: the outlet is not contacted
+            return self._failed(feed, now, f"{feed.url}: {why}")
         headers = {}
         if feed.etag:
             headers["If-None-Match"] = feed.etag
