@@ -8,12 +8,14 @@ a working local bot.
 from __future__ import annotations
 
 import getpass
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -296,3 +298,59 @@ class Settings(BaseSettings):
     @property
     def store_path(self) -> Path:
         return self.home / "store"
+
+    # -- watched feeds, channel rules, many servers (issue 20; see docs/feeds.md) --------------
+    feed_every_s: float = Field(
+        default=1800, ge=60,
+        description="How often a watched feed is polled when `feeds add` gives no --every, in seconds (at least 60).",
+    )
+    feed_check_s: float = Field(
+        default=30, gt=0, description="How often `citebot watch` (and the watcher inside `citebot discord`) looks for feeds that are due, in seconds.",
+    )
+    feed_backoff_max_s: float = Field(
+        default=21600, gt=0,
+        description="Longest wait after failed polls: a failing feed waits its interval x 2^failures in a row, at most this (or its interval, if longer).",
+    )
+    feed_lease_s: float = Field(
+        default=300, ge=5,
+        description="How long a watcher's claim on a feed lasts unless renewed; a crashed watcher's feeds are taken over after it. Keep it far above clock differences between hosts.",
+    )
+    discord_watch_feeds: bool = Field(
+        default=True, description="`citebot discord` also polls the watched feeds (in a worker thread), when there are any; off = leave it to `citebot watch`.",
+    )
+    discord_channels: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Channels (IDs or names, comma-separated) where the bot answers /ask, /sources and @mentions; empty = everywhere. "
+        "Threads follow their channel. A server's moderators can override it with /settings.",
+    )
+    discord_shard_count: int | None = Field(
+        default=None, ge=1, description="Total gateway shards of the bot; empty = the count Discord recommends (GET /gateway/bot).",
+    )
+    discord_shard_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list,
+        description="The shards this process runs (comma-separated, e.g. '0,1'), so several processes can share one bot; "
+        "needs discord_shard_count. Empty = all shards.",
+    )
+
+    @field_validator("discord_channels", "discord_shard_ids", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                import json
+
+                return json.loads(text)
+            return [part for part in re.split(r"[\s,]+", text) if part]
+        return value
+
+    @field_validator("discord_shard_ids")
+    @classmethod
+    def _shards_fit(cls, value: list[int], info) -> list[int]:
+        count = info.data.get("discord_shard_count")
+        if value and count is None:
+            raise ValueError("discord_shard_ids needs discord_shard_count (the bot's total number of shards)")
+        wrong = [i for i in value if not 0 <= i < (count or 0)]
+        if wrong:
+            raise ValueError(f"shard ids {wrong} are outside 0..{(count or 1) - 1} (discord_shard_count = {count})")
+        return value

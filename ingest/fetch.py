@@ -75,6 +75,9 @@ class Fetched:
     url: str  # final URL after redirects
     content_type: str
     body: bytes
+    status: int = 200  # 304 = not modified since the validators sent (`headers=` of `fetch`); body is empty
+    etag: str = ""  # the response's validators, for the next conditional request (watched feeds)
+    last_modified: str = ""
 
 
 class BlockedAddress(FetchError):
@@ -201,13 +204,17 @@ def _bounded_body(raw: Iterator[bytes], encoding: str, limit: int, deadline: flo
     return bytes(body)
 
 
-def fetch(url: str, policy: FetchPolicy | None = None) -> Fetched:
-    """GET `url`, checking every redirect hop's address at connect time and capping the body."""
+def fetch(url: str, policy: FetchPolicy | None = None, *, headers: dict[str, str] | None = None) -> Fetched:
+    """GET `url`, checking every redirect hop's address at connect time and capping the body.
+
+    `headers` adds request headers: a watched feed sends its validators back (If-None-Match,
+    If-Modified-Since) and gets a `Fetched` with status 304 and no body when nothing changed.
+    """
     policy = policy or FetchPolicy()
     deadline = time.monotonic() + policy.total_timeout_s
     timeout = httpx.Timeout(min(policy.timeout_s, policy.total_timeout_s))
     current = url
-    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"}
+    headers = {**(headers or {}), "User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"}
     with httpx.Client(transport=_PinnedTransport(policy), timeout=timeout, follow_redirects=False,
                       headers=headers, trust_env=False) as client:
         for _hop in range(policy.max_redirects + 1):
@@ -216,7 +223,7 @@ def fetch(url: str, policy: FetchPolicy | None = None) -> Fetched:
                 break
             try:
                 with client.stream("GET", current) as response:
-                    if response.is_redirect:
+                    if response.has_redirect_location:  # a 304 is 3xx too, but not a redirect
                         current = urljoin(current, response.headers.get("location", ""))
                         continue
                     return _read_response(response, url, deadline, policy)
@@ -238,6 +245,9 @@ def fetch(url: str, policy: FetchPolicy | None = None) -> Fetched:
 
 
 def _read_response(response: httpx.Response, url: str, deadline: float, policy: FetchPolicy) -> Fetched:
+    validators = {"etag": response.headers.get("etag", ""), "last_modified": response.headers.get("last-modified", "")}
+    if response.status_code == 304:
+        return Fetched(str(response.url), "", b"", status=304, **validators)
     if response.status_code >= 400:
         raise FetchError(f"the server answered HTTP {response.status_code}", source=url)
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -252,4 +262,4 @@ def _read_response(response: httpx.Response, url: str, deadline: float, policy: 
     body = _bounded_body(
         response.iter_raw(), response.headers.get("content-encoding", ""), policy.max_bytes, deadline, policy, url
     )
-    return Fetched(str(response.url), content_type or "text/html", body)
+    return Fetched(str(response.url), content_type or "text/html", body, status=response.status_code, **validators)

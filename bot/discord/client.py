@@ -22,7 +22,9 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from bot.discord.channels import server_key
 from bot.discord.commands import register_commands
+from bot.discord.feed_commands import register_feed_commands
 from bot.discord.format import (
     Page,
     answer_pages,
@@ -31,10 +33,10 @@ from bot.discord.format import (
 )
 from bot.discord.policy import (
     ConversationMemory,
-    ModeratorPolicy,
     QuestionLimits,
     scope_for,
 )
+from bot.discord.server_commands import GatedTree, mention_allowed, register_server_commands
 from bot.discord.views import edit_kwargs, fallback_kwargs, more_view, page_kwargs
 from bot.errors import USER_ERRORS, BotError, PermissionDenied, RateLimited
 from bot.library import Citebot
@@ -97,8 +99,13 @@ def _member_roles(member: discord.abc.User) -> list[tuple[int, str]]:
     return [(role.id, role.name) for role in getattr(member, "roles", [])]
 
 
-class CitebotDiscord(discord.Client):
-    """citebot as a Discord bot: /ask, /sources, /ingest, /remove, /audit and @mentions."""
+class CitebotDiscord(discord.AutoShardedClient):
+    """citebot as a Discord bot: /ask, /sources, /ingest, /remove, /audit, /feeds, /settings and @mentions.
+
+    Sharded (discord.py's AutoShardedClient): the shard count comes from Discord unless
+    `discord_shard_count` sets it, and `discord_shard_ids` lets several processes split one bot's
+    shards over one shared store (docs/feeds.md).
+    """
 
     def __init__(self, citebot: Citebot, *, clock=time.monotonic) -> None:
         settings = citebot.settings
@@ -109,26 +116,33 @@ class CitebotDiscord(discord.Client):
             allowed_mentions=discord.AllowedMentions.none(),  # nothing the bot sends ever pings
             guild_ready_timeout=settings.discord_ready_timeout,
             chunk_guilds_at_startup=False,
+            shard_count=settings.discord_shard_count, shard_ids=settings.discord_shard_ids or None,
         )
         self.citebot = citebot
         self.settings = settings
-        self.moderators = ModeratorPolicy(settings.discord_moderator_role)
         self.limits = QuestionLimits(
             settings.discord_user_rate, settings.discord_server_rate, settings.discord_rate_window_s, clock
         )
         self.memory = ConversationMemory(settings.discord_memory_turns)
         self.write_lock = asyncio.Lock()  # ingests/removals one at a time; questions run freely
-        self.tree = app_commands.CommandTree(self)
+        self.tree = GatedTree(self)  # checks the channel rules (bot/discord/channels.py) before any command
         self.tree.on_error = self._on_command_error
         register_commands(self)
+        register_feed_commands(self)  # /feeds, self.feeds, self.feed_watch
+        register_server_commands(self)  # /settings, self.servers, self.server_rules
 
     async def setup_hook(self) -> None:
         if self.settings.discord_sync_commands:
             synced = await self.tree.sync()
             log.info("synced %d slash commands", len(synced))
+        await self.feed_watch.start_if_feeds()
+
+    async def close(self) -> None:
+        await self.feed_watch.stop()
+        await super().close()
 
     async def on_ready(self) -> None:
-        log.info("connected as %s to %d servers", self.user, len(self.guilds))
+        log.info("connected as %s to %d servers (shards %s of %s)", self.user, len(self.guilds), self.shard_ids or "all", self.shard_count)
 
     def scope(self, guild_id: int | None) -> str:
         s = self.settings
@@ -174,6 +188,8 @@ class CitebotDiscord(discord.Client):
     async def on_message(self, message: discord.Message) -> None:
         """Answer a question addressed to the bot with an @mention, as a reply."""
         if message.author.bot or message.guild is None or self.user is None or self.user not in message.mentions:
+            return
+        if not await mention_allowed(self, message):  # outside the allowed channels, mentions are ignored
             return
         question = re.sub(rf"<@!?{self.user.id}>", " ", message.content).strip()
         key = self._conversation_key(message)
@@ -236,7 +252,8 @@ class CitebotDiscord(discord.Client):
 
     def require_moderator(self, interaction: discord.Interaction, action: str) -> None:
         """Server-side check on the member data Discord sent with this very interaction."""
-        self.moderators.require(_member_roles(interaction.user), interaction.permissions.manage_guild, action)
+        moderators = self.server_rules.moderators(server_key(interaction.guild_id))  # the server's role, else the global
+        moderators.require(_member_roles(interaction.user), interaction.permissions.manage_guild, action)
 
 
 async def serve(citebot: Citebot, token: str) -> None:

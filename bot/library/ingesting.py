@@ -138,6 +138,13 @@ class Ingestor:
             result.error = err
         return self._ingest_results([result], actor=actor, scope=scope, allow_unknown=allow_unknown)
 
+    def ingest_read(
+        self, results: Iterable[SourceResult], *, actor: str | None = None, scope: str | None = None,
+    ) -> IngestReport:
+        """Store articles already read elsewhere (a watched feed's new entries: bot/library/feeds.py),
+        through the same trust screen, dedup, chunking, embedding and audit as `ingest`."""
+        return self._ingest_results(results, actor=actor, scope=scope)
+
     def _ingest_results(
         self, results: Iterable[SourceResult], *, actor: str | None, scope: str | None,
         progress: ProgressCallback | None = None, allow_unknown: bool = False, registry: Registry | None = None,

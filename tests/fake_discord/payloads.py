@@ -17,9 +17,14 @@ class Snowflakes:
 
     def __init__(self) -> None:
         self._counter = itertools.count(1)
+        self._offset_ms = 0
 
     def __call__(self) -> int:
-        return ((int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22) + next(self._counter)
+        return ((int(time.time() * 1000) + self._offset_ms - DISCORD_EPOCH_MS) << 22) + next(self._counter)
+
+    def skip_millisecond(self) -> None:
+        """Move the timestamp part on, which is what decides a guild's shard ((id >> 22) % count)."""
+        self._offset_ms += 1
 
 
 def now_iso() -> str:

@@ -69,7 +69,7 @@ class RestApi:
         return msg
 
     def _guild_of(self, channel_id: int) -> int | None:
-        return next((g.id for g in self.fake.guilds if channel_id in (g.channel_id, g.thread_id)), None)
+        return next((g.id for g in self.fake.guilds if g.has_channel(channel_id)), None)
 
     def _route(self, method: str, path: str, body, item: Recorded) -> tuple[int, object]:
         app = str(self.fake.app_id)

@@ -23,7 +23,8 @@ API = "/api/v10"
 
 @dataclass
 class FakeGuild:
-    """A server with one text channel, one thread, an @everyone and a Moderator role."""
+    """A server with a text channel #general (plus any `add_channel`), one thread in #general,
+    an @everyone and a Moderator role."""
 
     id: int
     name: str
@@ -32,11 +33,22 @@ class FakeGuild:
     moderator_role_id: int
     owner_id: int
     extra_members: list[dict] = field(default_factory=list)
+    extra_channels: dict[int, str] = field(default_factory=dict)  # channel id -> name
+
+    def channel_name(self, channel_id: int) -> str:
+        return self.extra_channels.get(channel_id, "general")
+
+    def has_channel(self, channel_id: int) -> bool:
+        return channel_id in (self.channel_id, self.thread_id) or channel_id in self.extra_channels
+
+    def roles(self) -> list[dict]:
+        return [P.role(self.id, "@everyone", permissions=P.MEMBER_PERMISSIONS),
+                P.role(self.moderator_role_id, "Moderator", position=1)]
 
     def payload(self, bot_user: dict) -> dict:
-        roles = [P.role(self.id, "@everyone", permissions=P.MEMBER_PERMISSIONS),
-                 P.role(self.moderator_role_id, "Moderator", position=1)]
+        roles = self.roles()
         channels = [P.text_channel(self.channel_id, self.id, "general")]
+        channels += [P.text_channel(cid, self.id, name) for cid, name in self.extra_channels.items()]
         threads = [P.thread_channel(self.thread_id, self.id, self.channel_id, self.owner_id, "questions")]
         return P.guild(self.id, self.name, self.owner_id, roles, channels, threads, [P.member(bot_user, [])])
 
@@ -98,6 +110,21 @@ class FakeDiscord:
         self.guilds.append(g)
         return g
 
+    def add_channel(self, guild: FakeGuild, name: str) -> int:
+        """Another text channel in `guild` (add before the bot connects, so it is in GUILD_CREATE)."""
+        channel_id = self.snowflake()
+        guild.extra_channels[channel_id] = name
+        return channel_id
+
+    def guild_on_shard(self, name: str, shard_id: int, shard_count: int) -> FakeGuild:
+        """A guild whose id Discord's rule ((id >> 22) % count) puts on `shard_id`."""
+        while True:
+            g = FakeGuild(self.snowflake(), name, self.snowflake(), self.snowflake(), self.snowflake(), self.snowflake())
+            if (g.id >> 22) % shard_count == shard_id:
+                self.guilds.append(g)
+                return g
+            self.snowflake.skip_millisecond()
+
     def new_user(self, name: str) -> dict:
         return P.user(self.snowflake(), name)
 
@@ -114,7 +141,7 @@ class FakeDiscord:
                      roles: tuple[int, ...], manage_guild: bool, message: dict | None = None) -> tuple[dict, SentInteraction]:
         channel_id = channel_id or guild.channel_id
         channel = (P.thread_channel(guild.thread_id, guild.id, guild.channel_id, guild.owner_id, "questions")
-                   if channel_id == guild.thread_id else P.text_channel(channel_id, guild.id, "general"))
+                   if channel_id == guild.thread_id else P.text_channel(channel_id, guild.id, guild.channel_name(channel_id)))
         permissions = P.MEMBER_PERMISSIONS | (P.MANAGE_GUILD if manage_guild else 0)
         sent = SentInteraction(self.snowflake(), "aW50ZXJhY3Rpb24" + secrets.token_urlsafe(32), self.recorder.mark())
         payload = {
@@ -133,15 +160,29 @@ class FakeDiscord:
 
     async def send_command(self, guild: FakeGuild, user: dict, name: str, options: dict | None = None, *,
                            channel_id: int | None = None, roles: tuple[int, ...] = (), manage_guild: bool = False,
-                           attachments: dict[str, dict] | None = None) -> SentInteraction:
-        """Deliver a slash command (INTERACTION_CREATE type 2) as a member with `roles` would send it."""
+                           attachments: dict[str, dict] | None = None, subcommand: str | None = None) -> SentInteraction:
+        """Deliver a slash command (INTERACTION_CREATE type 2) as a member with `roles` would send it.
+
+        `subcommand` names one of a command group's subcommands (`/feeds add`); role options
+        (type 8) take a role id and are resolved from the guild's roles, as Discord does.
+        """
         command = self.commands[name]  # the bot must have synced it
-        types = {o["name"]: o["type"] for o in command.get("options", [])}
+        declared = command.get("options", [])
+        if subcommand is not None:
+            declared = next(o for o in declared if o["name"] == subcommand).get("options", [])
+        types = {o["name"]: o["type"] for o in declared}
         opts = [{"name": k, "type": types[k], "value": v} for k, v in (options or {}).items()]
-        data: dict = {"id": command["id"], "name": name, "type": 1, "options": opts}
+        resolved: dict = {}
+        role_ids = {str(v) for k, v in (options or {}).items() if types[k] == 8}
+        if role_ids:
+            resolved["roles"] = {r["id"]: r for r in guild.roles() if r["id"] in role_ids}
         if attachments:
             opts += [{"name": k, "type": 11, "value": a["id"]} for k, a in attachments.items()]
-            data["resolved"] = {"attachments": {a["id"]: a for a in attachments.values()}}
+            resolved["attachments"] = {a["id"]: a for a in attachments.values()}
+        top = [{"name": subcommand, "type": 1, "options": opts}] if subcommand is not None else opts
+        data: dict = {"id": command["id"], "name": name, "type": 1, "options": top}
+        if resolved:
+            data["resolved"] = resolved
         payload, sent = self._interaction(2, guild, user, data, channel_id=channel_id, roles=roles, manage_guild=manage_guild)
         await self.gateway.dispatch("INTERACTION_CREATE", payload)
         return sent
