@@ -104,11 +104,13 @@ def ask(ctx: click.Context, question: str, k: int | None, since: str | None, unt
     """Answer QUESTION with quoted, cited passages, or say the sources don't cover it.
 
     \b
-    Exit code 0 for an answer and for an abstention alike, also when nothing is stored
-    yet: the answer then names the data directory it read and how to fill it
-    (--json: "empty_store": true). 2 for a bad question or option, 4 if the store
-    cannot be opened. A question over 2,000 characters is answered from its
-    beginning, with a note on stderr (--json: "question_truncated": true).
+    Exit code 0 for an answer and for an abstention alike, also when nothing
+    is stored yet: the answer then names the data directory it read and how
+    to fill it (--json: "empty_store": true). 2 for a bad question or option,
+    4 if the store cannot be opened. A question over 2,000 characters is
+    answered from its beginning, with a note on stderr (--json:
+    "question_truncated": true). With --json, a failure prints
+    {"error": ..., "exit_code": ...}.
     """
     from bot.client import daemon
 
@@ -174,7 +176,7 @@ def _autostart(setting: bool | None) -> bool:
 @click.pass_context
 def chat(ctx: click.Context, scope: str | None, llm: bool | None) -> None:
     """Ask questions interactively; follow-ups ("what did Putin say about that?") use the conversation."""
-    from bot.engine.render import render_answer
+    from bot.client.daemon import ask_output
 
     bot = library(ctx)
     use_llm = _llm_mode(ctx, llm)
@@ -196,7 +198,9 @@ def chat(ctx: click.Context, scope: str | None, llm: bool | None) -> None:
                 stream_to_terminal(bot, question, click.echo, history=history, scope=scope)
                 click.echo()
             else:
-                click.echo(render_answer(bot.ask(question, history=history, scope=scope)) + "\n")
+                answer = bot.ask(question, history=history, scope=scope)
+                click.echo(ask_output(answer, as_json=False) + "\n")  # as `ask` words it, an empty store too
+                _note_truncation(answer)
         except USER_ERRORS as err:
             click.echo(f"citebot: error: {err}", err=True)
             continue
