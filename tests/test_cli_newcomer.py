@@ -69,6 +69,7 @@ def in_process(monkeypatch):
 
 
 # -- 2. the demo leads somewhere -----------------------------------------------------------------------
+@pytest.mark.slow  # the whole demo (ingest and ask, as make runs them) and its next step: three cold processes
 def test_make_demo_ends_with_the_exact_commands_that_ask_its_store_and_they_answer(tmp_path):
     venv = Path(sys.prefix)
     if not (venv / "bin" / "citebot").exists():
