@@ -26,12 +26,19 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 
 install: $(BIN)/.installed
 
+# The demo keeps its own store in $(DEMO_HOME), apart from your default data directory; it ends by
+# saying how to ask that store yourself.
 demo: install
 	CITEBOT_HOME="$(DEMO_HOME)" $(BIN)/citebot ingest examples/corpus
 	@echo
 	@echo '$$ citebot ask "$(QUESTION)"'
 	@# no warm daemon left behind by a set-up command (an ask typed at a terminal would start one)
 	@CITEBOT_HOME="$(DEMO_HOME)" CITEBOT_DAEMON_AUTOSTART=false $(BIN)/citebot ask "$(QUESTION)"
+	@echo
+	@echo 'The demo store is in $(DEMO_HOME). To ask it yourself:'
+	@echo '  . $(VENV)/bin/activate'
+	@echo '  export CITEBOT_HOME="$(DEMO_HOME)"'
+	@echo '  citebot ask "What did Lukashenko say about the suspects?"'
 
 test: install
 	$(BIN)/python -m pytest

@@ -93,7 +93,7 @@ def test_config_file_in_home_is_read(tmp_path):
 def test_remove_then_sources_is_empty(tmp_path):
     (tmp_path / "a.md").write_text("# Note\n\nThe harbour froze for the first time in decades.")
     run(tmp_path, "ingest", str(tmp_path / "a.md"))
-    removed = run(tmp_path, "remove", "Note", "--json")
+    removed = run(tmp_path, "remove", "Note", "--yes", "--json")  # a title, not an id: a script says --yes
     assert removed.returncode == 0 and json.loads(removed.stdout)["removed"]["title"] == "Note"
     assert json.loads(run(tmp_path, "sources", "--json").stdout)["count"] == 0
 

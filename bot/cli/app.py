@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from bot.cli.common import CitebotGroup, emit_json, library
+from bot.cli.words import plural, shorten
 from bot.errors import USER_ERRORS
 
 log = logging.getLogger("citebot")
@@ -43,15 +44,13 @@ def ingest(ctx: click.Context, targets: tuple[str, ...], scope: str | None, as_j
 
     Re-ingesting an unchanged article does nothing; a changed one replaces its old version.
     Bad items are reported and skipped; the exit code is 3 if any item failed.
+    On a terminal a progress bar shows articles done, chunks per second and the time left.
     """
-    from tqdm import tqdm
-
-    from ingest.sources import expand_targets
+    from bot.cli.progress import ingest_bar
 
     bot = library(ctx)
-    expanded = expand_targets(list(targets))
-    with tqdm(total=len(expanded), unit="file", desc="Ingesting", disable=None if not as_json else True, file=sys.stderr, leave=False) as bar:
-        report = bot.ingest(expanded, scope=scope, progress=bar.update, allow_unknown=allow_unknown)
+    with ingest_bar(enabled=not as_json) as on_progress:
+        report = bot.ingest(list(targets), scope=scope, allow_unknown=allow_unknown, on_progress=on_progress)
     if as_json:
         emit_json({
             "added": report.count("added"), "updated": report.count("updated"),
@@ -68,7 +67,8 @@ def ingest(ctx: click.Context, targets: tuple[str, ...], scope: str | None, as_j
             if item.status == "failed":
                 click.echo(f"  failed     {terminal_safe(item.error)}", err=True)
             else:
-                click.echo(f"  {item.status:<10} {terminal_safe(item.title[:70])} ({terminal_safe(item.outlet) or 'no outlet'}, {item.chunks} chunks)")
+                click.echo(f"  {item.status:<10} {terminal_safe(shorten(item.title, 70))} "
+                           f"({terminal_safe(item.outlet) or 'no outlet'}, {plural(item.chunks, 'chunk')})")
         click.echo(
             f"{report.count('added')} added, {report.count('updated')} updated, "
             f"{report.count('unchanged')} unchanged, {report.count('duplicate')} duplicate, "
@@ -101,7 +101,17 @@ def _date_option(value: str | None) -> dt.date | None:
 @click.option("--no-daemon", is_flag=True, help="Answer in this process even if a warm daemon runs (see 'citebot daemon').")
 @click.pass_context
 def ask(ctx: click.Context, question: str, k: int | None, since: str | None, until: str | None, scope: str | None, as_json: bool, llm: bool | None, no_daemon: bool) -> None:
-    """Answer QUESTION with quoted, cited passages, or say the sources don't cover it."""
+    """Answer QUESTION with quoted, cited passages, or say the sources don't cover it.
+
+    \b
+    Exit code 0 for an answer and for an abstention alike, also when nothing
+    is stored yet: the answer then names the data directory it read and how
+    to fill it (--json: "empty_store": true). 2 for a bad question or option,
+    4 if the store cannot be opened. A question over 2,000 characters is
+    answered from its beginning, with a note on stderr (--json:
+    "question_truncated": true). With --json, a failure prints
+    {"error": ..., "exit_code": ...}.
+    """
     from bot.client import daemon
 
     since_date, until_date = _date_option(since), _date_option(until)
@@ -117,18 +127,42 @@ def ask(ctx: click.Context, question: str, k: int | None, since: str | None, unt
 
         options = dict(k=k, scope=scope, since=since_date, until=until_date)
         if as_json:
-            emit_json(synthesis_json(library(ctx).ask_llm(question, **options)))
+            result = library(ctx).ask_llm(question, **options)
+            emit_json({**synthesis_json(result), "question_truncated": result.extractive.question_truncated})
         else:
-            stream_to_terminal(library(ctx), question, click.echo, **options)
+            result = stream_to_terminal(library(ctx), question, click.echo, **options)
+            if result.extractive.empty_store:
+                click.echo(daemon.empty_store_line(result.extractive), err=True)
+        _note_truncation(result.extractive)
         return
     bot = library(ctx)
-    click.echo(daemon.ask_output(bot.ask(question, k=k, scope=scope, since=since_date, until=until_date), as_json))
+    answer = bot.ask(question, k=k, scope=scope, since=since_date, until=until_date)
+    click.echo(daemon.ask_output(answer, as_json))
+    _note_truncation(answer)
     if outcome is not None and outcome.status == "absent" and _autostart(bot.settings.daemon_autostart):
         sys.stdout.flush()  # the answer is out; starting the daemon must not delay it
         try:
-            daemon.start_in_background()
+            started = daemon.start_in_background()
         except (OSError, daemon.DaemonError) as err:  # only a missed speed-up: say so in the log
             log.warning("could not start the daemon: %s", err)
+        else:
+            if started:  # said once: only by the ask that started it
+                click.echo(_started_note(bot.settings.daemon_idle_s), err=True)
+
+
+def _note_truncation(answer) -> None:
+    if answer.question_truncated:
+        from bot.library import MAX_QUESTION_CHARS
+
+        click.echo(f"citebot: note: the question is longer than {MAX_QUESTION_CHARS:,} characters; "
+                   "only its beginning was read and answered.", err=True)
+
+
+def _started_note(idle_s: float) -> str:
+    """The one line an ask prints when it has just started a background daemon."""
+    lifetime = f"it exits after {idle_s / 60:g} min without a question" if idle_s else "it runs until stopped"
+    return ("citebot: started a background daemon so the next ask answers faster "
+            f"({lifetime}; `citebot daemon stop` ends it; CITEBOT_DAEMON_AUTOSTART=false turns this off).")
 
 
 def _autostart(setting: bool | None) -> bool:
@@ -142,7 +176,7 @@ def _autostart(setting: bool | None) -> bool:
 @click.pass_context
 def chat(ctx: click.Context, scope: str | None, llm: bool | None) -> None:
     """Ask questions interactively; follow-ups ("what did Putin say about that?") use the conversation."""
-    from bot.engine.render import render_answer
+    from bot.client.daemon import ask_output
 
     bot = library(ctx)
     use_llm = _llm_mode(ctx, llm)
@@ -164,7 +198,9 @@ def chat(ctx: click.Context, scope: str | None, llm: bool | None) -> None:
                 stream_to_terminal(bot, question, click.echo, history=history, scope=scope)
                 click.echo()
             else:
-                click.echo(render_answer(bot.ask(question, history=history, scope=scope)) + "\n")
+                answer = bot.ask(question, history=history, scope=scope)
+                click.echo(ask_output(answer, as_json=False) + "\n")  # as `ask` words it, an empty store too
+                _note_truncation(answer)
         except USER_ERRORS as err:
             click.echo(f"citebot: error: {err}", err=True)
             continue
@@ -198,23 +234,59 @@ def sources(ctx: click.Context, scope: str | None, as_json: bool) -> None:
     for r in records:
         click.echo(terminal_safe(
             f"{r.document_id}  {(r.published_at or 'undated')[:10]}  {tiers[r.document_id]:<8} "
-            f"{r.outlet or '-'} · {r.title[:70]} ({r.chunk_count} chunks)"
+            f"{r.outlet or '-'} · {shorten(r.title, 70)} ({plural(r.chunk_count, 'chunk')})"
         ))
-    click.echo(f"{len(records)} sources, {sum(r.chunk_count for r in records)} chunks.")
+    click.echo(f"{plural(len(records), 'source')}, {plural(sum(r.chunk_count for r in records), 'chunk')}.")
 
 
 @cli.command()
 @click.argument("source")
 @click.option("--scope", default=None, help="Source set to remove from.")
 @click.option("--json", "as_json", is_flag=True, help="Print the removed source as JSON.")
+@click.option("--yes", "-y", is_flag=True, help="Remove a source named by a title fragment without asking.")
+@click.option("--dry-run", is_flag=True, help="Show what would be removed; remove nothing.")
 @click.pass_context
-def remove(ctx: click.Context, source: str, scope: str | None, as_json: bool) -> None:
-    """Remove SOURCE (document id, URL, path or title fragment) from all future answers."""
-    record = library(ctx).remove(source, scope=scope)
+def remove(ctx: click.Context, source: str, scope: str | None, as_json: bool, yes: bool, dry_run: bool) -> None:
+    """Remove SOURCE (document id, URL, path or title fragment) from all future answers.
+
+    \b
+    A document id, URL or path removes that source at once. A title fragment
+    ("ferry") could name another article than the one meant: at a terminal
+    citebot shows the match and asks first; from a script it refuses
+    (exit 2) unless --yes is given. --dry-run only shows what would go.
+    """
+    from bot.engine.safe_text import terminal_safe
+
+    bot = library(ctx)
+    matches = bot.find_sources(source, scope)
+    if len(matches) != 1:
+        bot.remove(source, scope=scope)  # raises the library's own error: nothing, or several, match
+    record = matches[0]
+    what = terminal_safe(f"{record.title} ({record.document_id}, {record.outlet or 'no outlet'}, {plural(record.chunk_count, 'chunk')})")
+    if dry_run:
+        if as_json:
+            emit_json({"removed": None, "dry_run": True, "would_remove": record.to_dict()})
+        else:
+            click.echo(f"Would remove {what}. Nothing was removed (--dry-run).")
+        return
+    by_title = source.strip() not in (record.document_id, record.url, record.origin)
+    if by_title and not yes:
+        if not sys.stdin.isatty():
+            from bot.errors import BotError
+
+            raise BotError(f"'{source}' names a source by a title fragment ({terminal_safe(record.title)}, "
+                           f"{record.document_id}); pass --yes to remove it, or give its document id")
+        if not click.confirm(f"Remove {what}?", default=False, err=True):
+            if as_json:
+                emit_json({"removed": None, "declined": True})
+            else:
+                click.echo("Nothing was removed.")
+            return
+    removed = bot.remove(record.document_id, scope=scope)
     if as_json:
-        emit_json({"removed": record.to_dict()})
+        emit_json({"removed": removed.to_dict()})
     else:
-        click.echo(f"Removed {record.title} ({record.document_id}, {record.chunk_count} chunks).")
+        click.echo(f"Removed {terminal_safe(removed.title)} ({removed.document_id}, {plural(removed.chunk_count, 'chunk')}).")
 
 
 @cli.command()

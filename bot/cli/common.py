@@ -23,29 +23,65 @@ def emit_json(payload: object) -> None:
     click.echo(json.dumps(payload, ensure_ascii=False, indent=None))
 
 
-def fail(message: str, code: int) -> None:
+def fail(message: str, code: int, *, as_json: bool = False) -> None:
+    """One `citebot: error: ...` line on stderr and exit `code`; with --json also one JSON object
+    on stdout, so a script reading stdout always gets an object to parse."""
     from bot.engine.safe_text import (
         terminal_safe,  # messages can quote a hostile file name, URL or header
     )
 
+    if as_json:
+        emit_json({"error": message, "exit_code": code})
     click.echo(f"citebot: error: {terminal_safe(message)}", err=True)
     sys.exit(code)
 
 
 class CitebotGroup(click.Group):
-    """Turns citebot's errors into one stderr line and an exit code; never a traceback."""
+    """Turns citebot's errors into one stderr line and an exit code; never a traceback.
+
+    With `--json` on the invoked command, a failure also prints `{"error": ..., "exit_code": ...}`
+    on stdout: the one place that knows this for every command, present and future."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name, command, rest = super().resolve_command(ctx, args)
+        ctx.meta[_INVOKED] = (name, command, list(rest))  # what the failure handler re-reads for --json
+        return name, command, rest
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except USER_ERRORS as err:
-            fail(str(err), getattr(err, "exit_code", 2))
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            fail(str(err), getattr(err, "exit_code", 2), as_json=json_requested(ctx))
+        except click.ClickException as err:  # a usage error: click prints it; --json also gets its object
+            if json_requested(ctx):
+                emit_json({"error": err.format_message(), "exit_code": err.exit_code})
+            raise
+        except (click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
             raise
         except Exception as err:  # last resort: log the detail, show one line
             log.debug("unexpected error", exc_info=True)
             logfile = log_unexpected(err)
-            fail(f"unexpected {type(err).__name__}: {err}. Details were written to {logfile}", EXIT_UNEXPECTED)
+            fail(f"unexpected {type(err).__name__}: {err}. Details were written to {logfile}", EXIT_UNEXPECTED,
+                 as_json=json_requested(ctx))
+
+
+_INVOKED = "citebot.invoked"
+
+
+def json_requested(ctx: click.Context) -> bool:
+    """Did the invoked command (or a group's subcommand: `daemon status`) get `--json`? Its
+    arguments are parsed again, leniently, because a failing command's own context is gone."""
+    name, command, args = ctx.meta.get(_INVOKED, (None, None, []))
+    while isinstance(command, click.Group) and args:  # our nested groups take no options of their own
+        name, command, args = args[0], command.get_command(ctx, args[0]), args[1:]
+    option = next((p for p in getattr(command, "params", []) if isinstance(p, click.Option) and "--json" in p.opts), None)
+    if option is None:
+        return False
+    try:
+        parsed = command.make_context(name, list(args), parent=ctx, resilient_parsing=True)
+    except Exception:  # unparseable even leniently: fall back on the plain word
+        return "--json" in args
+    return bool(parsed.params.get(option.name))
 
 
 def log_unexpected(err: Exception) -> str:

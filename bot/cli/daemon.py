@@ -6,6 +6,8 @@ import json
 
 import click
 
+SLOW_START_S = 120  # a warm-up (model load, store open) past this is no longer "a few seconds"
+
 
 def _echo(payload: dict, as_json: bool, text: str) -> None:
     click.echo(json.dumps(payload) if as_json else text)
@@ -14,6 +16,12 @@ def _echo(payload: dict, as_json: bool, text: str) -> None:
 def _describe(info: dict) -> str:
     if not info.get("running"):
         return f"no daemon is running for {info['home']}."
+    if info.get("starting"):
+        waited = info.get("starting_for_s", 0)
+        if waited <= SLOW_START_S:
+            return f"starting: loading the model, ready in a few seconds (pid {info.get('pid')}, for {info['home']})."
+        return (f"starting for {waited:.0f} s, longer than it should take (pid {info.get('pid')}); "
+                f"see {info.get('log')}, and 'citebot daemon stop' ends it.")
     if info.get("responding") is False:
         return f"a daemon (pid {info.get('pid')}) holds the lock for {info['home']} but does not answer; 'citebot daemon stop' ends it."
     fresh = "" if info.get("fresh") else " (started with other settings or code: asks here are answered in-process)"
@@ -47,7 +55,10 @@ def start_command(as_json: bool) -> None:
 @daemon_command.command("stop")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (stopped, pid).")
 def stop_command(as_json: bool) -> None:
-    """Stop the daemon for this home (it finishes the question it is answering first)."""
+    """Stop the daemon for this home (it finishes the question it is answering first).
+
+    Returns once the process has exited; after 15 s without that, says so and exits with 2.
+    """
     from bot.client.daemon import stop
 
     info = stop()

@@ -32,11 +32,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.client.process import file_age_s, process_gone
 from bot.errors import BotError
 from bot.paths import config_file_path, home_from_env
 
 PROTOCOL = 1
 MAX_REQUEST_BYTES = 64 * 1024  # a question is at most 2000 characters; anything near this is not a request
+# bot.library.asking.MAX_QUESTION_CHARS (a test keeps them equal; importing it would load the library).
+# A longer question is answered in-process: the library cuts it and the CLI says so on stderr,
+# which a daemon's reply (stdout and an exit code) cannot carry.
+MAX_QUESTION_CHARS = 2000
 MAX_REPLY_BYTES = 32 * 1024 * 1024
 SOCKET_PATH_LIMIT = 100  # sun_path is 108 bytes on Linux, 104 on macOS; keep a margin
 CONNECT_TIMEOUT_S = 1.0
@@ -243,6 +248,8 @@ class AskOutcome:
 def try_ask(question: str, *, k: int | None, scope: str | None, since: str | None, until: str | None,
             as_json: bool, llm: bool | None, paths: DaemonPaths | None = None) -> AskOutcome:
     """Ask the daemon for this home; never raises (every failure is an outcome meaning "do it yourself")."""
+    if len(question) > MAX_QUESTION_CHARS:
+        return AskOutcome("declined")
     try:
         paths = paths or daemon_paths()
         if not paths.socket.exists():  # the common no-daemon case costs one stat, not a fingerprint
@@ -273,11 +280,14 @@ def status(paths: DaemonPaths | None = None) -> dict:
         info.update(reply.get("info", {}), running=True)
     elif lock_is_held(paths):
         info.update(running=True, responding=False, pid=lock_pid(paths))
+        if not paths.socket.exists():  # bound only once warm: a daemon without one is still loading
+            info.update(starting=True, starting_for_s=round(file_age_s(paths.lock), 1), log=str(paths.log))
     return info
 
 
 def stop(paths: DaemonPaths | None = None, *, wait_s: float = 15.0) -> dict:
-    """Ask the daemon to exit (SIGTERM if it does not answer); wait until its lock is released."""
+    """Ask the daemon to exit (SIGTERM if it does not answer); return once its process is gone,
+    not just its lock (it still closes the store after releasing that), or raise after `wait_s`."""
     paths = paths or daemon_paths()
     before = status(paths)
     if not before["running"]:
@@ -291,10 +301,14 @@ def stop(paths: DaemonPaths | None = None, *, wait_s: float = 15.0) -> dict:
             os.kill(int(before["pid"]), signal.SIGTERM)
         except (OSError, ValueError):
             pass
+    pid = int(before["pid"]) if before.get("pid") else None
     deadline = time.monotonic() + wait_s
-    while lock_is_held(paths):
+    while lock_is_held(paths) or (pid is not None and not process_gone(pid)):
         if time.monotonic() > deadline:
-            raise DaemonError(f"the daemon (pid {before.get('pid')}) did not exit within {wait_s:.0f} s; see {paths.log}")
+            raise DaemonError(
+                f"the daemon (pid {pid or '?'}) did not exit within {wait_s:.0f} s; end it with `kill {pid or 'PID'}` "
+                f"(or `kill -9`), and see {paths.log}"
+            )
         time.sleep(0.05)
     return {"stopped": True, "was_running": True, **before, "running": False}
 
@@ -353,10 +367,23 @@ def ask_output(answer, as_json: bool) -> str:
     so the two cannot drift apart."""
     from bot.engine.render import render_answer
 
-    text = render_answer(answer)
+    text = empty_store_line(answer) if answer.empty_store else render_answer(answer)
     if not as_json:
         return text
     payload = answer.to_dict()
     payload["answer"] = text
     return json.dumps(payload, ensure_ascii=False, indent=None)
 
+
+
+def empty_store_line(answer) -> str:
+    """An abstention over a scope with nothing stored: where citebot looked and how to fill it, in one
+    line that still begins with the abstention phrase scripts look for. The likeliest cause is a
+    newcomer asking after `make demo` without pointing CITEBOT_HOME at the demo's store."""
+    from bot.engine.safe_text import terminal_safe
+
+    return (
+        f"{answer.headline} No sources are stored in {terminal_safe(answer.store)} (scope {terminal_safe(answer.scope)!r}) yet. "
+        "Add some with `citebot ingest PATH|URL`, or point CITEBOT_HOME at a store that has them "
+        "(`make demo` keeps its store in .citebot/demo)."
+    )

@@ -63,6 +63,14 @@ class Answer:
     as_of: str = ""
     newest_source: str = ""
     stale_days: int = 0  # > 0 when the newest cited source is older than `stale_after_days`
+    # The question was longer than the library reads and only its beginning was answered.
+    question_truncated: bool = False
+    # Nothing at all is stored in the searched scope: the abstention says "ingest something first",
+    # not "the sources don't cover it". `store` (data directory or Chroma server) and `scope` name
+    # where the adapter should tell the user to look; both are set only then.
+    empty_store: bool = False
+    store: str = ""
+    scope: str = ""
 
     @property
     def headline(self) -> str:
@@ -79,6 +87,9 @@ class Answer:
             "sources": [asdict(s) for s in (self.closest if self.abstained else self.sources)],
             "top_score": round(self.top_score, 4),
             "freshness": {"as_of": self.as_of, "newest_source": self.newest_source, "stale_days": self.stale_days},
+            "question_truncated": self.question_truncated,
+            "empty_store": self.empty_store,
+            **({"store": self.store, "scope": self.scope} if self.empty_store else {}),
         }
 
 

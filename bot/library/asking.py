@@ -31,6 +31,15 @@ from vectorstore.records import Passage
 MAX_QUESTION_CHARS = 2000
 
 
+def clean_question(question: str | None) -> tuple[str, bool]:
+    """The question as the library reads it (escapes and controls dropped, whitespace collapsed, at
+    most MAX_QUESTION_CHARS), and whether it had to be cut, so adapters can tell the asker."""
+    question = " ".join(terminal_safe(question or "").split())  # escapes/controls are never part of a question
+    if len(question) <= MAX_QUESTION_CHARS:
+        return question, False
+    return question[:MAX_QUESTION_CHARS].rstrip(), True
+
+
 class Asker:
     """Answers questions from the store of `parts`, with the trust tiers of `sources`."""
 
@@ -72,16 +81,17 @@ class Asker:
         until: dt.date | None = None,
     ) -> Answer:
         """Answer from the sources, or abstain; `history` holds earlier questions of a conversation."""
+        truncated = clean_question(question)[1]
         question, query, passages = self.prepare(question, history, k, scope, since, until)
-        return self.answer_from(question, passages, query=query, scope=scope)
+        answer = self.answer_from(question, passages, query=query, scope=scope)
+        answer.question_truncated = truncated
+        return answer
 
     def prepare(self, question, history, k, scope, since, until) -> tuple[str, str, list]:
         """The cleaned question, the search query and the passages found for it."""
-        question = " ".join(terminal_safe(question or "").split())  # escapes/controls are never part of a question
+        question, _ = clean_question(question)
         if not question:
             raise BadQuestion("the question is empty; ask something about the ingested sources")
-        if len(question) > MAX_QUESTION_CHARS:
-            question = question[:MAX_QUESTION_CHARS]
         query = retrieval_query(question, history or [])
         return question, query, self.retrieve(query, k=k, scope=scope, since=since, until=until)
 
@@ -110,6 +120,8 @@ class Asker:
     def answer_from(self, question: str, passages: list[Passage], *, query: str | None = None, scope: str | None = None) -> Answer:
         """The extractive answer over retrieved passages, ordered by trust tier, with full speaker
         names and a freshness note (`ask` = `retrieve` + this)."""
+        if not passages and not self.sources(scope):
+            return self._empty_store(question, scope)
         if self.settings.abstain_on_unknown_outlet and self._names_unknown_outlet(question, scope):
             return abstain(question, passages)
         query = query or question
@@ -119,6 +131,14 @@ class Asker:
         )
         answer = apply_trust(full_speaker_names(answer, passages), self.registry(scope))
         return note_freshness(answer, self._clock(), self.settings.stale_after_days)
+
+    def _empty_store(self, question: str, scope: str | None) -> Answer:
+        """The abstention of a scope holding no sources at all, saying where it looked, so the user
+        learns to ingest (or to point CITEBOT_HOME at the store they meant), not that the sources are silent."""
+        answer = abstain(question, [])
+        answer.empty_store, answer.scope = True, self._scope(scope)
+        answer.store = f"the Chroma server {self.settings.chroma_url}" if self.settings.chroma_url else str(self.settings.home)
+        return answer
 
     def _names_unknown_outlet(self, question: str, scope: str | None) -> bool:
         """Does the question ask what a named outlet said ("a Reuters report") when we hold nothing from it?"""
@@ -146,8 +166,10 @@ class Asker:
         from bot.llm.synthesis import stream_synthesis
 
         model = build_chat_model(self.settings, http_async_client=http_client)
+        truncated = clean_question(question)[1]
         question, query, passages = await asyncio.to_thread(self.prepare, question, history, k, scope, since, until)
         extractive = await asyncio.to_thread(lambda: self.answer_from(question, passages, query=query, scope=scope))
+        extractive.question_truncated = truncated
         async for event in stream_synthesis(model, question, passages, extractive, self.settings, stream=stream, history=history):
             yield event
 

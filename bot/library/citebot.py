@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 
 from bot.engine.answer import Answer
 from bot.library.asking import Asker
-from bot.library.ingesting import Ingestor, IngestReport, ProgressCallback
+from bot.library.ingesting import Ingestor, IngestReport, ProgressCallback, ProgressListener
 from bot.library.parts import Parts
 from bot.library.sources import Sources
 from bot.settings import Settings
@@ -59,9 +59,12 @@ class Citebot:
 
     # -- ingesting (bot/library/ingesting.py) -----------------------------------------------------
     def ingest(self, targets: Iterable[str], *, actor: str | None = None, scope: str | None = None,
-               progress: ProgressCallback | None = None, allow_unknown: bool = False) -> IngestReport:
-        """Ingest files, folders and URLs; bad items are reported, the rest still land."""
-        return self.ingestor.ingest(targets, actor=actor, scope=scope, progress=progress, allow_unknown=allow_unknown)
+               progress: ProgressCallback | None = None, allow_unknown: bool = False,
+               on_progress: ProgressListener | None = None) -> IngestReport:
+        """Ingest files, folders and URLs; bad items are reported, the rest still land. `progress(1)`
+        per finished article; `on_progress(IngestProgress)` with running totals (for a progress bar)."""
+        return self.ingestor.ingest(targets, actor=actor, scope=scope, progress=progress, allow_unknown=allow_unknown,
+                                    on_progress=on_progress)
 
     def ingest_bytes(self, data: bytes, *, name: str, actor: str | None = None, scope: str | None = None,
                      allow_unknown: bool = False) -> IngestReport:

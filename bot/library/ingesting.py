@@ -57,7 +57,28 @@ class IngestReport:
         return [i for i in self.items if i.status == "failed"]
 
 
-ProgressCallback = Callable[[int], None]
+ProgressCallback = Callable[[int], None]  # told of each finished article: progress(1)
+
+
+@dataclass
+class IngestProgress:
+    """Running totals of one ingest, for a progress bar (`on_progress` gets this after each change).
+
+    A feed or a .jsonl file holds many articles, so the total is only known as inputs are read;
+    `articles_expected` counts the articles found so far plus one for each input not read yet."""
+
+    inputs: int = 0  # files, feeds and URLs to read (folders expanded)
+    inputs_read: int = 0
+    articles_found: int = 0  # articles parsed (and items that failed before yielding one)
+    articles_done: int = 0  # reported: added, updated, unchanged, duplicate or failed
+    chunks_stored: int = 0  # chunks embedded and written so far
+
+    @property
+    def articles_expected(self) -> int:
+        return self.articles_found + (self.inputs - self.inputs_read)
+
+
+ProgressListener = Callable[[IngestProgress], None]
 
 
 class Ingestor:
@@ -101,8 +122,12 @@ class Ingestor:
         scope: str | None = None,
         progress: ProgressCallback | None = None,
         allow_unknown: bool = False,
+        on_progress: ProgressListener | None = None,
     ) -> IngestReport:
         """Ingest files, folders and URLs; bad items are reported, the rest still land.
+
+        `progress(1)` is called for each finished article; `on_progress(totals)` with the running
+        `IngestProgress` whenever an input has been read or an article finished.
 
         The source registry is consulted before a URL is fetched (a blocked outlet is never
         contacted) and again on each parsed article (redirects, front-matter URLs of files).
@@ -111,19 +136,24 @@ class Ingestor:
 
         expanded = expand_targets(list(targets))
         registry = self.registry(scope)
-        results = self._screened(expanded, registry, allow_unknown)
-        return self._ingest_results(results, actor=actor, scope=scope, progress=progress, allow_unknown=allow_unknown, registry=registry)
+        tally = _Tally(IngestProgress(inputs=len(expanded)), progress, on_progress)
+        results = self._screened(expanded, registry, allow_unknown, tally)
+        return self._ingest_results(results, actor=actor, scope=scope, tally=tally, allow_unknown=allow_unknown, registry=registry)
 
-    def _screened(self, targets: list[str], registry: Registry, allow_unknown: bool) -> Iterable[SourceResult]:
+    def _screened(self, targets: list[str], registry: Registry, allow_unknown: bool, tally: _Tally) -> Iterable[SourceResult]:
+        """Each input's results, read whole before they are handed on, so a feed's entries are
+        counted at once (the progress total); the previous input is embedded meanwhile."""
         from ingest.sources import SourceResult, is_url, read_targets
 
         limits = self.read_limits
         for target in targets:
             why = registry.refusal(target, policy=self.settings.unknown_domains, allow_unknown=allow_unknown) if is_url(target) else ""
             if why:
-                yield SourceResult(origin=target, error=UntrustedSource(why, source=target))
+                results = [SourceResult(origin=target, error=UntrustedSource(why, source=target))]
             else:
-                yield from read_targets([target], limits)
+                results = list(read_targets([target], limits))
+            tally.read(sum(1 if r.error is not None else len(r.documents) for r in results))
+            yield from results
 
     def ingest_bytes(
         self, data: bytes, *, name: str, actor: str | None = None, scope: str | None = None, allow_unknown: bool = False,
@@ -147,8 +177,9 @@ class Ingestor:
 
     def _ingest_results(
         self, results: Iterable[SourceResult], *, actor: str | None, scope: str | None,
-        progress: ProgressCallback | None = None, allow_unknown: bool = False, registry: Registry | None = None,
+        tally: _Tally | None = None, allow_unknown: bool = False, registry: Registry | None = None,
     ) -> IngestReport:
+        tally = tally or _Tally(IngestProgress())
         scope = self._scope(scope)
         registry = registry or self.registry(scope)
         actor = actor or self.settings.ingested_by
@@ -171,14 +202,12 @@ class Ingestor:
                 embedded = (vectors[offset:offset + n], sentence_vectors[offset:offset + n])
                 offset += n
                 report.items[slot] = self.store_document(document, document_id, chunks, spans, embedded, actor, scope)
-                if progress:
-                    progress(1)
+                tally.done(n)
 
         def finish(item: ItemResult) -> None:
             """Report an item that needs no embedding (failed, unchanged, duplicate)."""
             report.items.append(item)
-            if progress:
-                progress(1)
+            tally.done(0)
 
         def flush() -> None:
             batch = list(pending)
@@ -285,3 +314,24 @@ class Ingestor:
             document_id=document_id, chunks=len(chunks), content_hash=record.content_hash,
         )
 
+
+class _Tally:
+    """Keeps an ingest's `IngestProgress` and tells both kinds of listener about each change."""
+
+    def __init__(self, totals: IngestProgress, progress: ProgressCallback | None = None,
+                 on_progress: ProgressListener | None = None) -> None:
+        self.totals, self._progress, self._on_progress = totals, progress, on_progress
+
+    def read(self, articles: int) -> None:
+        self.totals.inputs_read += 1
+        self.totals.articles_found += articles
+        if self._on_progress:
+            self._on_progress(self.totals)
+
+    def done(self, chunks: int) -> None:
+        self.totals.articles_done += 1
+        self.totals.chunks_stored += chunks
+        if self._progress:
+            self._progress(1)
+        if self._on_progress:
+            self._on_progress(self.totals)
