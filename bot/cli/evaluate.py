@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "multihop"
+# the repository sits next to shared/ (../shared from the repository root; this file is bot/cli/evaluate.py)
+DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "multihop"
 
 
 @click.command("eval")
