@@ -73,4 +73,5 @@ def test_claim_line_names_speaker_outlet_and_date_and_quotes_verbatim():
 def test_dispute_and_report_lines_say_who_carried_them():
     assert citation_line(_citation("dispute", "")).startswith("• Dispute, reported by Harbor Wire on 2024-03-23: “")
     assert citation_line(_citation("dispute", "Kyiv")).startswith("• Dispute by Kyiv, reported by Harbor Wire on 2024-03-23: “")
-    assert citation_line(_citation("report", "", published_at="")).startswith("• Reported by Harbor Wire (undated): “")
+    # an unknown date is left out of the label (the Sources list says "undated"), not spelled "(undated)"
+    assert citation_line(_citation("report", "", published_at="")).startswith("• Reported by Harbor Wire: “")

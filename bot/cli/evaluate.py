@@ -9,12 +9,13 @@ from pathlib import Path
 
 import click
 
-DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "multihop"  # beside the checkout
+# the repository sits next to shared/ (../shared from the repository root; this file is bot/cli/evaluate.py)
+DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "multihop"
 
 
 @click.command("eval")
 @click.option("--queries", "queries_path", type=click.Path(path_type=Path), default=None,
-              help="Questions .jsonl (id, question, question_type, evidence[{url, fact}]). Default: the dev split.")
+              help="Questions .jsonl (id, question, answer, question_type, evidence[{url, fact}]). Default: the dev split.")
 @click.option("--corpus", "corpus_path", type=click.Path(path_type=Path), default=None,
               help="Articles .jsonl (title, source, url, published_at, body). Default: the full corpus.")
 @click.option("--smoke", is_flag=True, help="Use the small smoke split (smoke_queries/smoke_corpus) unless files are given.")
@@ -29,13 +30,15 @@ def eval_command(queries_path: Path | None, corpus_path: Path | None, smoke: boo
 
     \b
     Metrics: fact-level Hits@4/Hits@10/MRR@10/MAP@10 (the MultiHop-RAG benchmark's own metric),
-    article-level recall and all-evidence@10, null/false abstention, citation precision,
-    mean passage tokens, wall times. Settings (thresholds, retrieval) come from CITEBOT_* as usual.
+    article-level recall and all-evidence@10, null/false abstention, citation and quote precision,
+    cited evidence, the gold answer in the quotes and in the passages read (questions with a name
+    answer), quotes per answer, mean passage tokens, wall times.
+    Settings (thresholds, retrieval) come from CITEBOT_* as usual.
     """
     from tqdm import tqdm
 
-    from bot.library import Citebot
     from bot.measure.evaluation import format_table, load_queries, run_eval
+    from bot.library import Citebot
     from bot.settings import Settings
 
     prefix = "smoke_" if smoke else ""

@@ -3,6 +3,11 @@
 Readers of a contested story need to see that "the suspects tried to reach Ukraine" is Putin's
 claim, not a fact the outlet vouches for. These are deliberately plain patterns over the quote
 itself: they never add words that are not in the source, they only choose the label.
+
+A speaker is a name ("Putin", "the Institute for the Study of War") or a named role ("the harbour
+master", "Belarus' leader", "health officials"), never a bare singular noun ("leader"), which names
+no one. The words that make a role are general newsroom vocabulary (speaker_words below), not
+words picked from any one corpus.
 """
 
 from __future__ import annotations
@@ -10,7 +15,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.engine.speaker_words import TITLE_WORDS
+from bot.engine.speaker_words import (
+    BODIES, DEMONYMS, GROUPS, HONORIFICS, NAME_PARTICLES, PERSON_ROLES, is_title_word, plural, role_noun,
+)
+
+__all__ = ["Attribution", "attribute", "find_speaker", "is_title_word"]
 
 _VERBS = (
     r"said|says|say|claimed|claims|claim|asked|asks|told|tells|suggested|suggests|alleged|alleges|"
@@ -22,28 +31,56 @@ _VERBS = (
 # Words that may sit between a speaker and the verb: "has also said", "have continued to suggest".
 _AUX = r"(?:has\s+|had\s+|have\s+|also\s+|later\s+|then\s+|again\s+|both\s+|nonetheless\s+|repeatedly\s+|publicly\s+|(?:continued|continue|continues)\s+to\s+)*"
 _NAME_WORD = r"[A-Z][\w'’.\-]*"
-_ROLE = (
-    r"(?:experts|officials|official|spokesperson|spokesman|spokeswoman|analysts|investigators|authorities|"
-    r"president|leader|ministry|government|agency|company|police|prosecutors|researchers|librarian|affiliate|"
-    r"(?:state\s+)?(?:television|media)|court\s+records|records|bloggers)"
+
+
+def _alternatives(words) -> str:
+    # longest first, so "spokeswoman" is not read as "spokes..." of a shorter entry
+    return "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True))
+
+
+_ROLE_WORDS = set(PERSON_ROLES) | {plural(w) for w in PERSON_ROLES} | set(BODIES) | {plural(w) for w in BODIES} | set(GROUPS)
+_ROLE = rf"(?:{_alternatives(_ROLE_WORDS)})\b"
+# Lowercase words that may qualify a role ("harbour master", "the city's chief engineer"), but
+# not sentence glue, which would make "then officials" or "that the minister" a speaker.
+_GLUE = (
+    "the|a|an|and|or|but|then|also|that|which|who|whom|whose|when|where|while|as|after|before|since|because|if|"
+    "he|she|they|it|we|i|you|his|her|their|its|our|my|your|has|had|have|was|were|is|are|be|been|not|never|later|"
+    "again|once|now|so|to|of|in|on|at|for|by|with|from|into|about|said|says|told|this|these|those|there|here"
 )
-_PROPER = rf"{_NAME_WORD}(?:\s+(?:of\s+the\s+|of\s+|for\s+the\s+|for\s+|in\s+)?{_NAME_WORD}){{0,5}}"
-# "Ukrainian officials", "Foreign Ministry spokeswoman Maria Zakharova", "the company", "health officials".
-_NAME = rf"(?:{_PROPER}(?:\s+{_ROLE}(?:\s+{_PROPER})?)?|(?:[Tt]he\s+|[a-z]+\s+)?{_ROLE})"
+_MODIFIER = rf"(?!(?:{_GLUE})\b)[a-z][a-z\-]*(?:['’]s)?"
+_PARTICLE = rf"(?:{'|'.join(sorted(NAME_PARTICLES))})\s+"  # "Ursula von der Leyen"
+_PROPER = rf"{_NAME_WORD}(?:\s+(?:of\s+the\s+|of\s+|for\s+the\s+|for\s+|in\s+|(?:{_PARTICLE}){{1,2}})?{_NAME_WORD}){{0,5}}"
+# "the leader of the opposition", "the governor of Texas", "the head of the port authority"
+_OF_WHAT = rf"(?:\s+of\s+(?:the\s+)?(?:{_PROPER}|(?:{_MODIFIER}\s+){{0,2}}(?!(?:{_GLUE})\b)[a-z]+))?"
+# "Ukrainian officials", "Foreign Ministry spokeswoman Maria Zakharova", "the company", "health
+# officials", "the harbour master", "the country's leader".
+_NAME = (
+    rf"(?:{_PROPER}(?:\s+(?:{_MODIFIER}\s+){{0,2}}{_ROLE}(?:\s+{_PROPER})?)?"
+    rf"|(?:(?:[Tt]he|[Aa]n?)\s+)?(?:{_MODIFIER}\s+){{0,2}}{_ROLE}{_OF_WHAT}(?:\s+{_PROPER})?)"
+)
+# A sentence may open with glue before its subject: "But the minister said ...".
+_LEAD = r"(?:(?:[Bb]ut|[Aa]nd|[Yy]et|[Tt]hen|[Hh]owever|[Mm]eanwhile|[Ll]ater|[Ee]arlier|[Ss]eparately|which|who),?\s+){0,2}"
 
 _ACCORDING_TO = re.compile(rf"\b[Aa]ccording to (?P<who>(?:the )?{_NAME})")
-_SUBJECT_VERB = re.compile(rf"(?:^|[,;:]\s*|\s[—–-]\s*|\bthat\s+)(?P<who>(?:[Tt]he\s+)?{_NAME})\s+{_AUX}(?:{_VERBS})\b")
+_SUBJECT_VERB = re.compile(rf"(?:^|[,;:]\s*|\s[—–-]\s*|\bthat\s+){_LEAD}(?P<who>(?:[Tt]he\s+)?{_NAME})\s+{_AUX}(?:{_VERBS})\b")
 # "The Institute for the Study of War, a research group in Washington, assessed that ..."
 _APPOSITIVE_VERB = re.compile(rf"(?:^|[,;:]\s*)(?P<who>(?:[Tt]he\s+)?{_PROPER}),\s+[^,]{{3,80}},\s+{_AUX}(?:{_VERBS})\b")
 # "..., health officials said." — the speaker named at the end of a sentence.
 _TRAILING_SPEAKER = re.compile(rf",\s+(?P<who>(?:the\s+)?{_NAME})\s+(?:{_VERBS})\s*[.!?]?[”\"]?\s*$")
+# "..., said a port official." — the same, with the verb first; only verbs whose object is not a
+# listener ("..., told Live Science" names who heard it, not who said it).
+_INVERTED_VERBS = r"said|says|added|adds|wrote|writes|explained|explains|noted|notes|insisted|insists|argued|argues|warned|warns|claimed|claims"
+_TRAILING_VERB_SPEAKER = re.compile(rf",\s+(?:{_INVERTED_VERBS})\s+(?P<who>(?:the\s+|an?\s+)?{_NAME})\s*[.!?]?[”\"]?\s*$")
 # Right after a closing quote a speaker may carry a lowercase job title: '..., said inspector Ruth
-# Adeyemi', '...,” chief executive Marco Lind told reporters'.
+# Adeyemi', '...,” chief executive Marco Lind told reporters'. A straight apostrophe closes a
+# quote only after punctuation (',' '.'): in "Belarus' leader said" it is a possessive.
 _QUOTED_SPEAKER = rf"(?:the\s+|an?\s+)?(?:(?:[a-z]+\s+){{1,3}}{_PROPER}|{_NAME})"
-_QUOTE_THEN_SPEAKER = re.compile(rf"[”\"'],?\s+(?P<who>{_QUOTED_SPEAKER})\s+(?:{_VERBS})\b")
-_SPEAKER_AFTER_QUOTE_VERB = re.compile(rf"[”\"'],?\s+(?:{_VERBS})\s+(?P<who>{_QUOTED_SPEAKER})")
+_CLOSE_QUOTE = r"(?:[”\"]|(?<=[,.!?])')"
+_QUOTE_THEN_SPEAKER = re.compile(rf"{_CLOSE_QUOTE},?\s+(?P<who>{_QUOTED_SPEAKER})\s+(?:{_VERBS})\b")
+_SPEAKER_AFTER_QUOTE_VERB = re.compile(rf"{_CLOSE_QUOTE},?\s+(?:{_VERBS})\s+(?P<who>{_QUOTED_SPEAKER})")
 
-_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "this", "that", "there", "the", "a", "an", "but", "and", "in", "on"}
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "this", "that", "there", "the", "a", "an", "but", "and", "in", "on",
+             "yet", "then", "however", "meanwhile", "later", "earlier", "separately", "which", "who"}
 _DISPUTE = re.compile(
     r"\b(no (?:credible )?evidence|without evidence|baseless|unfounded|dubious|unsubstantiated|"
     r"false(?:ly)?|denied|denies|rejected|rejects|refuted|undermin\w+|contradict\w*|debunk\w*|"
@@ -59,8 +96,42 @@ class Attribution:
     speaker: str = ""
 
 
-_GROUP_NOUNS = {"officials", "analysts", "experts", "investigators", "authorities", "police", "prosecutors", "researchers", "inspectors"}
 _CONNECTORS = {"of", "the", "for", "in", "and"}
+_PLURAL_ROLES = {plural(w) for w in PERSON_ROLES | BODIES}
+
+
+def _bare(word: str) -> str:
+    return word.strip(",.;:").lower()
+
+
+def _is_name(words: list[str]) -> bool:
+    """Capitalised words (with particles such as 'von der'), none of them a role: 'Ursula von der Leyen'."""
+    if not words or not words[-1][:1].isupper():
+        return False
+    return all((w[:1].isupper() or w in NAME_PARTICLES) and not role_noun(_bare(w)) for w in words)
+
+
+def _drop_titles(words: list[str]) -> list[str]:
+    """'Belarusian President Alexander Lukashenko' -> 'Alexander Lukashenko': titles vary between
+    outlets, names do not. Cut after the last person title or honorific that a name follows; a
+    surname alone keeps its title ('Dr Browning', 'President Lukashenko'), as it says little alone."""
+    for i in range(len(words) - 2, -1, -1):
+        word = _bare(words[i])
+        # "Attorney General Merrick Garland": 'general' is a title only after another title
+        title = word in PERSON_ROLES or word in HONORIFICS or (word == "general" and i > 0 and _bare(words[i - 1]) in PERSON_ROLES)
+        if title and words[i][:1].isupper() and _is_name(words[i + 1:]):
+            if len(words) - i > 2:
+                return words[i + 1:]
+            # the whole title, without the nationality: "Thai Prime Minister Srettha" -> "Prime Minister Srettha"
+            while i > 0 and words[i - 1][:1].isupper() and _bare(words[i - 1]) not in DEMONYMS:
+                i -= 1
+            return words[i:]
+    # "Kremlin spokesman Dmitry Peskov", "City librarian Grace Molina": a lowercase word followed
+    # by a capitalised name introduces that person, whatever the job.
+    for i, word in enumerate(words[:-1]):
+        if word.islower() and word not in _CONNECTORS and all(w[:1].isupper() or w in NAME_PARTICLES for w in words[i + 1:]):
+            return words[i + 1:]
+    return words
 
 
 def _clean_speaker(who: str) -> str:
@@ -68,28 +139,29 @@ def _clean_speaker(who: str) -> str:
     words = who.split()
     while words and words[0].lower() in _PRONOUNS and len(words) > 1:
         if words[0].lower() == "the" and words[1].islower():
-            words = ["the"] + words[1:]  # "the company": a generic speaker keeps its article
+            words = ["the"] + words[1:]  # "the company", "the harbour master": a role keeps its article
+            break
+        if words[0].lower() in ("a", "an") and len(words) == 2 and _bare(words[1]) in PERSON_ROLES | BODIES:
+            words = [words[0].lower(), words[1]]  # "according to a spokesperson": "spokesperson" alone names no one
             break
         words = words[1:]
-    # "President Vladimir Putin" -> "Vladimir Putin": titles vary between outlets, names do not.
-    while len(words) > 2 and words[0].lower() in TITLE_WORDS and words[1][:1].isupper():
-        words = words[1:]
-    # "Foreign Ministry spokeswoman Maria Zakharova" -> "Maria Zakharova": a role word followed by
-    # a capitalised name introduces that person.
-    for i, word in enumerate(words[:-1]):
-        if word.islower() and word not in _CONNECTORS and all(w[:1].isupper() for w in words[i + 1:]):
-            words = words[i + 1:]
-            break
+    words = _drop_titles(words)
     if not words or (len(words) == 1 and words[0].lower() in _PRONOUNS):
         return ""
-    if words[0].lower() in _GROUP_NOUNS:
+    if len(words) == 1 and _bare(words[0]) in PERSON_ROLES | BODIES:
+        return ""  # "leader said": a bare singular noun names no one
+    first = _bare(words[0])
+    # "Police said" -> "police", but a title keeps its capital ("Secretary of State ...") and so
+    # does a name ("Police Scotland")
+    if (first in GROUPS or first in _PLURAL_ROLES) and (len(words) == 1 or words[1].islower()):
         words = [words[0].lower()] + words[1:]  # "Officials in Kyiv said" -> "officials in Kyiv"
     return " ".join(words)
 
 
 def find_speaker(sentence: str) -> str:
     """The named person or body a sentence attributes its content to, or "" if none."""
-    for pattern in (_QUOTE_THEN_SPEAKER, _SPEAKER_AFTER_QUOTE_VERB, _ACCORDING_TO, _SUBJECT_VERB, _APPOSITIVE_VERB, _TRAILING_SPEAKER):
+    for pattern in (_QUOTE_THEN_SPEAKER, _SPEAKER_AFTER_QUOTE_VERB, _SUBJECT_VERB, _ACCORDING_TO, _APPOSITIVE_VERB, _TRAILING_SPEAKER,
+                    _TRAILING_VERB_SPEAKER):
         match = pattern.search(sentence)
         if match:
             speaker = _clean_speaker(match.group("who"))

@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 
 from bot.engine.answer import Answer, Citation
-from bot.engine.speaker_words import TITLE_WORDS
+from bot.engine.speaker_words import is_title_word
 from bot.engine.trust import TIER_RANK, UNKNOWN, Registry
 from vectorstore.records import Passage
 
@@ -50,8 +50,13 @@ def apply_trust(answer: Answer, registry: Registry) -> Answer:
     return answer
 
 
-# Words that may precede a surname without being a first name: titles, plus sentence glue.
-_TITLE_WORDS = TITLE_WORDS | {"the", "a", "an", "in", "on", "but", "and", "according"}
+# Words that may precede a surname without being a first name: titles, honorifics and nationality
+# adjectives ("President", "Dr", "Belarusian"; attribution.is_title_word), plus sentence glue.
+_GLUE = {"the", "a", "an", "in", "on", "but", "and", "according"}
+
+
+def _first_name(word: str) -> bool:
+    return word.lower() not in _GLUE and not is_title_word(word)
 
 
 def full_speaker_names(answer: Answer, passages: list[Passage]) -> Answer:
@@ -70,7 +75,7 @@ def full_speaker_names(answer: Answer, passages: list[Passage]) -> Answer:
         pattern = re.compile(rf"\b([A-Z][a-z]+)\s+{re.escape(c.speaker)}\b")
         for text in texts.get(c.document_id, []):
             for match in pattern.finditer(text):
-                if match.group(1).lower() not in _TITLE_WORDS:
+                if _first_name(match.group(1)):
                     return f"{match.group(1)} {c.speaker}"
         return c.speaker
 

@@ -31,20 +31,24 @@ def source_line(ref: SourceRef) -> str:
 
 
 def _reported(outlet: str, published_at: str) -> str:
-    when = f"on {_date(published_at)}" if published_at else "(undated)"
-    return f"{terminal_safe(outlet) or 'the source'} {when}"
+    """' by Harbor Wire on 2024-03-23', ' by Harbor Wire', ' on 2024-03-23' or '': only what is known."""
+    outlet, date = terminal_safe(outlet or "").strip(), terminal_safe((published_at or "")[:10]).strip()
+    return (f" by {outlet}" if outlet else "") + (f" on {date}" if date else "")
 
 
 def citation_label(kind: str, speaker: str, outlet: str, published_at: str = "") -> str:
     """Whose words these are and who carried them, e.g. 'Claim by Vladimir Putin, reported by
     Harbor Wire on 2024-03-23'. Only names and dates from the source's record are used, so the
-    label cannot add a fact the quote does not contain."""
+    label cannot add a fact the quote does not contain; what the record lacks is left out rather
+    than filled in ('Claim by Putin', 'Reported'), since "the source (undated)" tells a reader nothing."""
     reported = _reported(outlet, published_at)
+    speaker = terminal_safe(speaker or "").strip()
     if kind == "claim" and speaker:
-        return f"Claim by {terminal_safe(speaker)}, reported by {reported}"
+        return f"Claim by {speaker}" + (f", reported{reported}" if reported else "")
     if kind == "dispute":
-        return f"Dispute by {terminal_safe(speaker)}, reported by {reported}" if speaker else f"Dispute, reported by {reported}"
-    return f"Reported by {reported}"
+        head = f"Dispute by {speaker}" if speaker else "Dispute"
+        return head + (f", reported{reported}" if reported else "")
+    return f"Reported{reported}"
 
 
 def citation_line(citation: Citation) -> str:

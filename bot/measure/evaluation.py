@@ -15,6 +15,11 @@ question goes through the same retriever and answer engine a user gets. Metrics:
   or whose quote is itself part of a gold fact. `quote_precision` is the stricter view: the
   quoted sentence lies inside a gold fact. `cited_evidence` is its counterweight (precision alone
   rewards quoting less): the share of a question's evidence articles its answer quotes.
+- answer level (does the answer carry the answer?): over questions whose gold answer is a name or
+  phrase (not Yes/No, not the null questions' "Insufficient information."), `answer_in_quotes` is
+  the share whose gold answer, case-insensitive, appears in the answer's quoted sentences (an
+  abstention quotes nothing), `answer_in_passages` the same over the passages the answer engine
+  read (the top `top_k`): its ceiling. `mean_quotes`: quotes per answered (non-abstaining) question.
 - mean passage length in word-piece tokens of the embedding model, over all stored chunks.
 """
 
@@ -51,6 +56,7 @@ class Query:
     question_type: str
     facts: tuple[str, ...]
     evidence_urls: tuple[str, ...]
+    answer: str = ""  # the gold answer: a name, "Yes"/"no", or "Insufficient information."
 
     @property
     def is_null(self) -> bool:
@@ -73,6 +79,7 @@ def load_queries(path: Path, limit: int | None = None) -> list[Query]:
                 question_type=str(row.get("question_type") or "unknown"),
                 facts=tuple(squash(e["fact"]) for e in evidence if e.get("fact")),
                 evidence_urls=tuple(dict.fromkeys(e["url"] for e in evidence if e.get("url"))),
+                answer=str(row.get("answer") or ""),
             ))
         except (json.JSONDecodeError, KeyError, TypeError) as err:
             raise EvalDataError(f"{path}:{lineno} is not a query row ({type(err).__name__}: {err})") from None
@@ -117,6 +124,27 @@ def article_metrics(passage_urls: list[str], gold_urls: tuple[str, ...]) -> dict
     return out
 
 
+# Gold answers a quote cannot contain verbatim: yes/no verdicts and the null questions' answer.
+_VERDICTS = {"yes", "no", "insufficient information"}
+
+
+def _fold(text: str) -> str:
+    """Case-folded, whitespace runs as one space: the form answers and texts are compared in."""
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+def checkable_answer(query: Query) -> str:
+    """The gold answer as a string to look for in quotes, or "" when there is none to look for
+    (a null question, a Yes/No verdict). A trailing full stop is not part of it ("Sam Bankman-Fried.")."""
+    answer = _fold(query.answer).rstrip(".").strip()
+    return "" if query.is_null or answer in _VERDICTS else answer
+
+
+def answer_found(answer: str, texts: Iterable[str]) -> bool:
+    """Whether `answer` (from `checkable_answer`) occurs, case-insensitive, in any of `texts`."""
+    return bool(answer) and any(answer in _fold(t) for t in texts)
+
+
 def citation_flags(citations, passages, facts: tuple[str, ...]) -> tuple[list[bool], list[bool]]:
     """(passage-level, quote-level) precision flags, one per citation."""
     by_passage, by_quote = [], []
@@ -142,6 +170,9 @@ class QuestionResult:
     cited: list[bool] = field(default_factory=list)
     quoted: list[bool] = field(default_factory=list)
     cited_evidence: float | None = None  # share of the evidence articles the answer quotes
+    quotes: int = 0  # quotes in the answer (0 when it abstained)
+    answer_in_quotes: bool | None = None  # None: no checkable gold answer, or answers not run
+    answer_in_passages: bool | None = None
 
 
 @dataclass
@@ -170,9 +201,12 @@ def summarise(results: list[QuestionResult], answers: bool = True) -> dict[str, 
     keys = ["hits@4", "hits@10", "mrr@10", "map@10", "article_recall@4", "article_recall@10", "all_evidence@10"]
     for key in keys:
         out[key] = _mean([r.metrics[key] for r in answerable])
+    checkable = [r for r in results if r.answer_in_passages is not None]
+    out["answer_questions"] = len(checkable)
+    out["answer_in_passages"] = _mean([float(r.answer_in_passages) for r in checkable])
     if not answers:
         out.update(null_abstention=None, false_abstention=None, citation_precision=None, quote_precision=None,
-                   cited_evidence=None)
+                   cited_evidence=None, answer_in_quotes=None, mean_quotes=None)
         return out
     out["null_abstention"] = _mean([float(r.abstained) for r in nulls])
     out["false_abstention"] = _mean([float(r.abstained) for r in answerable])
@@ -181,6 +215,8 @@ def summarise(results: list[QuestionResult], answers: bool = True) -> dict[str, 
     out["citation_precision"] = _mean([float(f) for f in cited])
     out["quote_precision"] = _mean([float(f) for f in quoted])
     out["cited_evidence"] = _mean([r.cited_evidence for r in answerable if r.cited_evidence is not None])
+    out["answer_in_quotes"] = _mean([float(r.answer_in_quotes) for r in checkable if r.answer_in_quotes is not None])
+    out["mean_quotes"] = _mean([float(r.quotes) for r in results if not r.abstained])
     return out
 
 
@@ -244,6 +280,10 @@ def run_eval(bot, queries: list[Query], corpus: Path, *, progress: Callable[[str
     for query in queries:
         passages = bot.retrieve(query.question, k=K_EVAL)
         result = QuestionResult(query)
+        gold = checkable_answer(query)
+        read = passages[: bot.settings.top_k]  # what the answer engine reads
+        if gold:
+            result.answer_in_passages = answer_found(gold, (p.text for p in read))
         if not query.is_null:
             result.metrics = {
                 **fact_metrics([p.text for p in passages], query.facts),
@@ -252,8 +292,11 @@ def run_eval(bot, queries: list[Query], corpus: Path, *, progress: Callable[[str
         if answers:
             # what `ask` does, reusing this search: the top `top_k` of the top 10 are the same
             # passages (both searches draw the same candidate pools before fusion)
-            answer = bot.answer_from(query.question, passages[: bot.settings.top_k])
+            answer = bot.answer_from(query.question, read)
             result.abstained, result.top_score = answer.abstained, answer.top_score
+            result.quotes = 0 if answer.abstained else len(answer.citations)
+            if gold:
+                result.answer_in_quotes = not answer.abstained and answer_found(gold, (c.quote for c in answer.citations))
             if not query.is_null and not answer.abstained:
                 result.cited, result.quoted = citation_flags(answer.citations, passages, query.facts)
                 if query.evidence_urls:
@@ -289,6 +332,7 @@ TABLE_COLUMNS = [
     ("article_recall@4", "ArtR@4"), ("article_recall@10", "ArtR@10"), ("all_evidence@10", "AllEv@10"),
     ("null_abstention", "NullAbst"), ("false_abstention", "FalseAbst"), ("citation_precision", "CitePrec"),
     ("quote_precision", "QuotePrec"), ("cited_evidence", "CitedEv"),
+    ("answer_in_quotes", "AnsQuote"), ("answer_in_passages", "AnsPass"), ("mean_quotes", "Quotes"),
 ]
 
 
@@ -302,6 +346,9 @@ def format_table(report: EvalReport) -> str:
     for name, row in [("overall", report.overall), *report.by_type.items()]:
         lines.append(f"{name:<18}{row['questions']:>5} " + " ".join(f"{cell(row.get(key)):>9}" for key, _ in TABLE_COLUMNS))
     o, t, c = report.overall, report.timing, report.counts
+    lines.append(f"answers: AnsQuote/AnsPass = gold answer in the quotes / in the passages read, over the "
+                 f"{o['answer_questions']} questions whose gold answer is not Yes/No/insufficient; "
+                 f"Quotes = quotes per answered question")
     lines.append(
         f"passages: {c['chunks']} from {c['documents']} documents, mean {o['mean_passage_tokens']} tokens "
         f"(max {o['max_passage_tokens']}); abstention threshold min_passage_score={report.settings['min_passage_score']}, "
