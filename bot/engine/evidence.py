@@ -18,7 +18,8 @@ _NUMBER = re.compile(
 )
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 _DATE = re.compile(
-    rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}\b|\b(?:19|20)\d\d\b|\b\d{{4}}-\d\d-\d\d\b|"
+    rf"\b{_MONTH}(?!\w)|\b(?:19|20)\d\d\b|\b\d{{4}}-\d\d-\d\d\b|"
+    r"\b(?:spring|summer|autumn|fall|winter)\b|"
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|last (?:week|month|year)|"
     r"(?:earlier|later) (?:this|that) (?:week|month|year))\b",
 )
