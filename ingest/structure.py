@@ -120,15 +120,15 @@ class _Recogniser:
             self.list_role = "keypoint"
             self.add(start, end, "heading")
             return
-        if start == 0 and end < len(self.text) and _headline_shaped(line):
-            self.title = line
-            self.add(start, end, "headline")
-            return
         credit = lines.credit_tail(line)
         if credit >= 0:
             self.mark_caption_above(block_first)
             self.add(start, start + len(line[:credit].rstrip()), "caption")
             self.add(start + credit, end, "credit")
+            return
+        if start == 0 and end < len(self.text) and _headline_shaped(line):
+            self.title = line
+            self.add(start, end, "headline")
             return
         if header:
             cut, source = lines.dateline(line)
