@@ -9,6 +9,7 @@ one chunk.
 from __future__ import annotations
 
 from ingest.document import Chunk, SourceDocument
+from ingest.structure import recognise, sentences_with_roles
 from ingest.text import sentence_spans
 
 DEFAULT_MAX_CHARS = 700
@@ -37,11 +38,16 @@ def chunk_document(
     max_chars: int = DEFAULT_MAX_CHARS,
     overlap_sentences: int = DEFAULT_OVERLAP_SENTENCES,
 ) -> list[Chunk]:
-    """Pack consecutive sentences into chunks of at most `max_chars` characters."""
+    """Pack consecutive sentences into chunks of at most `max_chars` characters.
+
+    Sentences come from the document's segments (recognised here when it has none), so none
+    crosses from a caption into the body, and each chunk knows the role of each of its sentences.
+    """
     text = document.text
-    spans: list[tuple[int, int]] = []
-    for start, end in sentence_spans(text):
-        spans.extend(_split_long(start, end, max_chars, text))
+    segments = document.segments or recognise(text).segments
+    spans: list[tuple[int, int, str]] = []
+    for start, end, role in sentences_with_roles(text, segments):
+        spans.extend((s, e, role) for s, e in _split_long(start, end, max_chars, text))
 
     chunks: list[Chunk] = []
     i = 0
@@ -50,8 +56,9 @@ def chunk_document(
         while j + 1 < len(spans) and spans[j + 1][1] - spans[i][0] <= max_chars:
             j += 1
         start, end = spans[i][0], spans[j][1]
-        sentences = tuple((s - start, e - start) for s, e in spans[i:j + 1])
-        chunks.append(Chunk(document.document_id, len(chunks), text[start:end], start, end, sentences))
+        sentences = tuple((s - start, e - start) for s, e, _ in spans[i:j + 1])
+        roles = tuple(role for _, _, role in spans[i:j + 1])
+        chunks.append(Chunk(document.document_id, len(chunks), text[start:end], start, end, sentences, roles))
         if j + 1 >= len(spans):
             break
         i = max(i + 1, j + 1 - overlap_sentences)

@@ -32,6 +32,10 @@ class SourceDocument:
     url: str = ""
     origin: str = ""  # the path or URL it was read from
     extra: dict[str, str] = field(default_factory=dict)
+    # (start, end, role) of each part of `text`, from `ingest.structure`: which parts are the story
+    # ("body") and which are a caption, a key point, the headline, the byline… Empty for a document
+    # built by hand; chunking then recognises the structure itself.
+    segments: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def content_hash(self) -> str:
@@ -57,3 +61,6 @@ class Chunk:
     # the sentences it was packed from, as offsets into `text`: found once, when the document was
     # split for chunking, so ingest never runs the sentence splitter on a chunk again
     sentences: tuple[tuple[int, int], ...] = ()
+    # the role of each of those sentences ("body", "caption", "keypoint", …; see ingest.structure),
+    # so the answer engine can prefer the story to its captions and never quote a byline
+    sentence_roles: tuple[str, ...] = ()

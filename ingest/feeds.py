@@ -47,8 +47,10 @@ def _html_to_text(fragment: str) -> str:
         return clean_text(re.sub(r"<[^>]+>", " ", fragment))
     for br in root.iter("br"):
         br.tail = "\n" + (br.tail or "")
-    blocks = [clean_text(el.text_content()) for el in root.iter("p", "li", "blockquote", "h2", "h3")]
-    text = "\n\n".join(b for b in blocks if b)
+    # list items keep a bullet, so key points stay key points; captions are their own blocks
+    blocks = [("• " if el.tag == "li" else "") + clean_text(el.text_content())
+              for el in root.iter("p", "li", "blockquote", "h2", "h3", "figcaption")]
+    text = "\n\n".join(b for b in blocks if b.strip("• "))
     return text or clean_text(root.text_content())
 
 
@@ -90,9 +92,11 @@ def entry_document(entry: FeedEntry, *, origin: str) -> SourceDocument:
     """The entry's own text as an article (used when there is no link to follow, or it failed)."""
     if not entry.text:
         raise EmptySource("feed entry has no text and its link could not be read", source=entry.link or origin)
-    return SourceDocument(
-        text=entry.text, title=entry.title or entry.text[:80], outlet=entry.outlet, author=entry.author,
-        published_at=entry.published_at, url=entry.link, origin=entry.link or origin,
+    from ingest.structure import structured_document
+
+    return structured_document(
+        entry.text, origin=entry.link or origin, fallback_title=entry.text[:80], title=entry.title,
+        outlet=entry.outlet, author=entry.author, published_at=entry.published_at, url=entry.link,
     )
 
 

@@ -11,11 +11,13 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 import yaml
 
 from ingest.document import SourceDocument
 from ingest.errors import EmptySource, MalformedSource, SourceTooLarge, UnsupportedSource
+from ingest.structure import structured_document
 from ingest.text import clean_text
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
@@ -134,17 +136,6 @@ def is_http_url(url: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
-def _title_from_text(text: str, fallback: str) -> str:
-    first = text.split("\n\n", 1)[0].strip()
-    return first[:120] if 0 < len(first) <= 200 else fallback
-
-
-def _require_text(text: str, origin: str, hint: str = "") -> str:
-    if not text.strip():
-        raise EmptySource("has no readable text" + (f" ({hint})" if hint else ""), source=origin)
-    return text
-
-
 def parse_text(data: bytes, *, origin: str, name: str) -> SourceDocument:
     """Plain text or Markdown, with optional YAML front matter for the citation fields."""
     raw = decode_text(data, origin=origin)
@@ -162,9 +153,7 @@ def parse_text(data: bytes, *, origin: str, name: str) -> SourceDocument:
     body = raw
     if name.lower().endswith((".md", ".markdown")):
         body = re.sub(r"^#{1,6}\s+", "", body, flags=re.MULTILINE)
-    text = _require_text(clean_text(body), origin)
-    meta.setdefault("title", _title_from_text(text, name))
-    return SourceDocument(text=text, origin=origin, **meta)
+    return structured_document(clean_text(body), origin=origin, fallback_title=name, **meta)
 
 
 def parse_html(data: bytes | str, *, origin: str, url: str = "") -> SourceDocument:
@@ -184,21 +173,80 @@ def parse_html(data: bytes | str, *, origin: str, url: str = "") -> SourceDocume
             "very deeply nested markup cannot be read); save the article text as .txt instead",
             source=origin,
         )
-    text = clean_text(extracted.text)
-    title = (extracted.title or "").strip()
+    # trafilatura ends each block (paragraph, list item, caption) with one newline: a paragraph each
+    text = clean_text(extracted.text.replace("\n", "\n\n"))
+    title, title_outlet = _split_site_title((extracted.title or "").strip(), html)
     # trafilatura repeats the headline as the first line of the text; drop it once.
     if title and text.startswith(title + "\n\n"):
         text = text[len(title) + 2:]
-    _require_text(text, origin)
-    return SourceDocument(
-        text=text,
-        title=title or _title_from_text(text, origin),
-        outlet=(extracted.sitename or "").strip(),
-        author=(extracted.author or "").strip(),
-        published_at=(extracted.date or "").strip(),
+    sitename = (extracted.sitename or "").strip()
+    document = structured_document(
+        text, origin=origin, fallback_title=origin, title=title,
+        outlet="" if _DOMAIN_LIKE.fullmatch(sitename) else sitename,
+        author=(extracted.author or "").strip(), published_at=(extracted.date or "").strip(),
         url=url or (extracted.url if is_http_url(extracted.url or "") else ""),
-        origin=origin,
     )
+    if not document.outlet:
+        outlet = title_outlet or _logo_outlet(html) or _copyright_outlet(html) or sitename
+        document = replace(document, outlet=outlet)
+    return document
+
+
+# Without og:site_name, trafilatura names a page's site after its domain ("harborwire.example");
+# the page itself usually names it better: "<title>Headline | Outlet</title>", the logo's alt text,
+# the "© 2025 Outlet" footer (which trafilatura drops with the boilerplate). The domain is the last resort.
+_DOMAIN_LIKE = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+_TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_TITLE_SEPARATOR = re.compile(r"\s+(?:\||–|—|·|-|::)\s+")
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ALT = re.compile(r"""\balt\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
+_HTML_COPYRIGHT = re.compile(r"(?:©|&copy;|&#169;|&#xa9;)[^<]{0,160}", re.IGNORECASE)
+
+
+def _split_site_title(title: str, html: str) -> tuple[str, str]:
+    """(headline, outlet) from "Headline | Outlet" in the page's <title> (and in `title`, if it is that)."""
+    import html as html_lib
+
+    from ingest.lines import outlet_name
+
+    tag = _TITLE_TAG.search(html[:200_000])
+    page_title = " ".join(html_lib.unescape(tag.group(1)).split()) if tag else ""
+    parts = _TITLE_SEPARATOR.split(page_title)
+    if len(parts) < 2:
+        return title, ""
+    outlet = parts[-1].strip()
+    if len(outlet.split()) > 6 or outlet_name(outlet) != outlet or outlet.casefold() == (title or parts[0]).casefold():
+        return title, ""
+    suffix = re.compile(_TITLE_SEPARATOR.pattern + re.escape(outlet) + "$")
+    return suffix.sub("", title) or title, outlet
+
+
+def _logo_outlet(html: str) -> str:
+    """The alt text of the site's logo image ("The Harbor Wire logo" -> "The Harbor Wire")."""
+    import html as html_lib
+
+    from ingest.lines import outlet_name
+
+    for tag in _IMG.findall(html[:200_000]):
+        alt = _ALT.search(tag)
+        if alt and "logo" in tag.lower():
+            name = re.sub(r"(?i)\s*\b(?:site\s+)?logo\b\s*", " ", html_lib.unescape(alt.group(2))).strip(" -|:")
+            name = outlet_name(name)
+            if name:
+                return name
+    return ""
+
+
+def _copyright_outlet(html: str) -> str:
+    import html as html_lib
+
+    from ingest.lines import trailer
+
+    for match in _HTML_COPYRIGHT.finditer(html):
+        found = trailer(" ".join(html_lib.unescape(match.group(0)).split()))
+        if found and found.outlet:
+            return found.outlet
+    return ""
 
 
 def parse_pdf(data: bytes, *, origin: str, name: str) -> SourceDocument:
@@ -223,13 +271,9 @@ def parse_pdf(data: bytes, *, origin: str, name: str) -> SourceDocument:
         raise MalformedSource("is not a readable PDF (nested too deeply)", source=origin) from None
     except Exception as err:  # noqa: BLE001 - pypdf raises a zoo of types on malformed files (fuzz-tested)
         raise MalformedSource(f"is not a readable PDF ({type(err).__name__})", source=origin) from None
-    text = _require_text(clean_text("\n\n".join(pages)), origin, "an image-only PDF needs OCR first")
-    return SourceDocument(
-        text=text,
-        title=title or _title_from_text(text, name),
-        author=author,
-        published_at=created.date().isoformat() if isinstance(created, dt.datetime) else "",
-        origin=origin,
+    return structured_document(
+        clean_text("\n\n".join(pages)), origin=origin, fallback_title=name, empty_hint="an image-only PDF needs OCR first",
+        title=title, author=author, published_at=created.date().isoformat() if isinstance(created, dt.datetime) else "",
     )
 
 
@@ -254,9 +298,8 @@ def iter_jsonl(data: bytes, *, origin: str) -> Iterator[SourceDocument]:
         cleaned = clean_text(str(body))
         if not cleaned:
             raise EmptySource("has no body text", source=where)
-        meta.setdefault("title", _title_from_text(cleaned, where))
         extra = {"external_id": str(row["id"])} if row.get("id") else {}
-        yield SourceDocument(text=cleaned, origin=where, extra=extra, **meta)
+        yield structured_document(cleaned, origin=where, fallback_title=where, extra=extra, **meta)
 
 
 def parse_bytes(data: bytes, *, name: str, origin: str) -> list[SourceDocument]:

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from ingest import lines
+
 # C0 and C1 controls (C1 are never text, e.g. 0x9b is an 8-bit terminal escape), zero-width space, BOM.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -19,16 +21,49 @@ _BLANK_LINES = re.compile(r"\n\s*\n+")
 def clean_text(raw: str) -> str:
     """Normalise unicode and whitespace so the same article always hashes the same.
 
-    Paragraph breaks are kept (as one blank line) because sentences never cross them.
+    Paragraph breaks are kept (as one blank line) because sentences never cross them. A single line
+    break is kept when it ends something (see `_hard_break`): a caption, a bullet, a byline, a
+    credit, a finished sentence. Otherwise it is layout (a PDF or e-mail wrapping a sentence) and
+    becomes a space. So in the cleaned text every remaining newline is a boundary.
     """
     text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    text = "\n".join(lines)
+    text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     text = _BLANK_LINES.sub("\n\n", text)
-    # Single newlines inside a paragraph are layout, not meaning.
-    paragraphs = [p.replace("\n", " ") for p in text.split("\n\n")]
+    paragraphs = [_join_lines([line for line in p.split("\n") if line], first=i == 0)
+                  for i, p in enumerate(p for p in text.split("\n\n") if p.strip())]
     return "\n\n".join(p for p in paragraphs if p).strip()
+
+
+def _join_lines(rows: list[str], *, first: bool) -> str:
+    """One paragraph's lines, each wrap joined with a space and each boundary kept as a newline."""
+    if len(rows) < 2:
+        return "".join(rows)
+    joined = [rows[0]]
+    for line in rows[1:]:
+        if _hard_break(joined[-1], line, headline=first and len(joined) == 1):
+            joined.append(line)
+        else:
+            joined[-1] += " " + line
+    return "\n".join(joined)
+
+
+def _hard_break(previous: str, line: str, *, headline: bool) -> bool:
+    """Whether the break between `previous` (the line so far) and the next raw `line` is kept.
+
+    The rules look only at the whole of `previous`, at how `line` starts, and at whole-line tests
+    applied to both sides alike (a structural line is broken off on both sides, so it is never
+    merged): that keeps `clean_text` idempotent, as content hashes need.
+    """
+    if lines.BULLET.match(line) or lines.starts_with_dateline(line) or lines.is_structural(line):
+        return True
+    if lines.is_structural(previous) or lines.credit_tail(previous) >= 0:
+        return True
+    if line[0].islower():  # a sentence carrying on: "the\ncouncil", "U.S.\nofficials"
+        return False
+    if lines.TERMINAL_END.search(previous) or lines.BULLET.match(previous):
+        return True
+    return headline and len(previous) <= 200  # a first short line without final punctuation: a headline
 
 
 @lru_cache(maxsize=1)
@@ -41,27 +76,36 @@ def _segmenter():
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Split `text` into sentences and return their `(start, end)` offsets, whitespace trimmed.
 
-    pysbd decides the boundaries; offsets are found by walking the original text, so they are
-    exact even when a sentence repeats.
+    Every line break is a boundary (`clean_text` keeps only the ones that end something); within a
+    line pysbd decides. Offsets are found by walking the original text, so they are exact even when
+    a sentence repeats.
     """
     spans: list[tuple[int, int]] = []
-    para_start = 0
-    for paragraph in text.split("\n\n"):
-        cursor = 0
-        if paragraph.strip():
-            for sentence in _segmenter().segment(paragraph):
-                sentence = sentence.strip()
-                if not sentence:
-                    continue
-                found = paragraph.find(sentence, cursor)
-                if found < 0:  # pysbd altered the text; fall back to the rest of the paragraph
-                    found = cursor
-                    sentence = paragraph[cursor:].strip()
-                start = para_start + found
-                spans.append((start, start + len(sentence)))
-                cursor = found + len(sentence)
-        para_start += len(paragraph) + 2
-    return [(s, e) for s, e in spans if e > s]
+    line_start = 0
+    for line in text.split("\n"):
+        if line.strip():
+            spans.extend(split_span(text, line_start, line_start + len(line)))
+        line_start += len(line) + 1
+    return spans
+
+
+def split_span(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """pysbd's sentences of `text[start:end]` (one line or part of one), as offsets into `text`."""
+    piece = text[start:end]
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for sentence in _segmenter().segment(piece):
+        sentence = sentence.strip()
+        if not sentence:
+            continue
+        found = piece.find(sentence, cursor)
+        if found < 0:  # pysbd altered the text; fall back to the rest of the piece
+            rest = piece[cursor:]
+            found, sentence = cursor + len(rest) - len(rest.lstrip()), rest.strip()
+        if sentence:
+            spans.append((start + found, start + found + len(sentence)))
+        cursor = found + len(sentence)
+    return spans
 
 
 @lru_cache(maxsize=8192)

@@ -1,0 +1,325 @@
+"""What one line of a news article is: a bullet, a byline, a photo credit, a trailer, a dateline.
+
+These are the conventions newsrooms and scrapers share (wire-photo credits such as "AP Photo/Name",
+"Photograph: Name/Agency", "Credit: Getty"; "By Name, Outlet, date" bylines; "CITY, Month D (Agency)
+—" datelines; "Read more:" and "Sign up for…" trailers), written as general patterns rather than lists
+of names, because a list picked from one article recognises that article and nothing else.
+
+Both `ingest.text.clean_text` (to know which line breaks are boundaries) and `ingest.structure`
+(to give each line its role) ask these questions, so they live here, separate from both. Every
+function looks at one line only, and the costly patterns run only after a cheap pre-check, because
+they run on every line of every ingested article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+# A list item: a bullet character, or "-", "*", "–" followed by a space.
+BULLET = re.compile(r"(?:[•●▪◦‣∙·]|[-*–](?=\s))\s*")
+# A line that ends a sentence: final punctuation, then any closing quotes or brackets.
+TERMINAL_END = re.compile(r"[.!?…:][\"'”’)\]»]*$")
+
+# --- dates -------------------------------------------------------------------------------------
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+DATE = re.compile(
+    rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{_MONTH})\.?,?\s+(?P<y1>\d{{4}})"
+    rf"|(?P<m2>{_MONTH})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})"
+    r"|(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2}))\b",
+    re.IGNORECASE,
+)
+# What may sit beside a date on a date line: times, weekdays, time zones, "at", punctuation.
+_DATE_LEFTOVER = re.compile(
+    r"(?:[\s,.;:|·–—/()-]|\b(?:at|on)\b|\d{1,2}[:.]\d{2}|\b[ap]\.?m\.?|\b[A-Z]{2,5}\b"
+    r"|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b)*"
+)
+_DATE_LINE = re.compile(
+    r"(?:Last\s+)?(?:Updated|Published|Posted|First\s+published|Modified)(?:\s+on)?\s*:?\s*", re.IGNORECASE
+)
+
+
+def parse_date(text: str) -> tuple[str, re.Match | None]:
+    """The first real calendar date in `text` as ISO "YYYY-MM-DD" (and its match), else ("", None)."""
+    for match in DATE.finditer(text):
+        g = match.groupdict()
+        year, month, day = g["y1"] or g["y2"] or g["y3"], g["m1"] or g["m2"] or g["m3"], g["d1"] or g["d2"] or g["d3"]
+        number = int(month) if month.isdigit() else _MONTHS[month[:3].lower()]
+        try:
+            return dt.date(int(year), number, int(day)).isoformat(), match
+        except ValueError:
+            continue
+    return "", None
+
+
+def _only_date(text: str) -> str:
+    """ISO date when `text` is a date and nothing else but times, weekdays and zones."""
+    iso, match = parse_date(text)
+    if not match:
+        return ""
+    rest = text[:match.start()] + " " + text[match.end():]
+    return iso if _DATE_LEFTOVER.fullmatch(rest) else ""
+
+
+def date_line(line: str, *, bare: bool = False) -> tuple[str, str]:
+    """("published" | "updated", ISO date) for a dateline-of-record such as "Updated 4 Oct 2025" or
+    "Published: October 4, 2025 10:32 GMT"; with `bare`, a line that is only a date counts too."""
+    if len(line) > 90 or not any(ch.isdigit() for ch in line):
+        return "", ""
+    match = _DATE_LINE.match(line)
+    if match:
+        iso = _only_date(line[match.end():])
+        kind = "updated" if line[:match.end()].lower().lstrip().startswith(("updated", "last", "modified")) else "published"
+        return (kind, iso) if iso else ("", "")
+    if bare and len(line) <= 50:
+        iso = _only_date(line)
+        return ("published", iso) if iso else ("", "")
+    return "", ""
+
+
+# --- names, bylines ----------------------------------------------------------------------------
+
+_PARTICLES = {"de", "da", "di", "du", "del", "della", "der", "den", "van", "von", "la", "le", "bin", "ibn",
+              "al", "el", "dos", "das", "ter", "ten", "y"}
+_CONNECTORS = {"of", "the", "and", "&", "for", "de", "du", "la", "el", "al", "on", "in", "at"}
+_TOKEN = re.compile(r"\S+")
+_JOB = re.compile(
+    r"(?:[\w-]+\s+){0,3}(?:writer|reporter|correspondent|editor|columnist|contributor|journalist|"
+    r"producer|analyst|photographer|chief|staff|desk)s?", re.IGNORECASE,
+)
+
+
+def _is_name(part: str) -> bool:
+    """A person's name: two to five words, capitalised (or initials, or particles such as 'van')."""
+    words = part.split()
+    if not 2 <= len(words) <= 5 or words[0].lower() in _PARTICLES:
+        return False
+    return all((w[0].isupper() and all(c.isalpha() or c in ".'’-" for c in w)) or w in _PARTICLES for w in words)
+
+
+def _names(part: str) -> list[str] | None:
+    """"Jane Roe and John Doe" -> both names; None when any piece is not a name."""
+    pieces = [p.strip() for p in re.split(r"\s+(?:and|&)\s+", part) if p.strip()]
+    return pieces if pieces and all(_is_name(p) for p in pieces) else None
+
+
+def outlet_name(text: str) -> str:
+    """The leading title-cased run of `text`: "The Conversation under a licence" -> "The Conversation"."""
+    words: list[str] = []
+    for word in _TOKEN.findall(text.strip().strip(".,;:—–-")):
+        bare = word.strip(".,;:!?\"'”’()")
+        if not bare or word[0] == "(":
+            break
+        if bare[0].isupper() or bare[0].isdigit() or (words and bare.lower() in _CONNECTORS):
+            words.append(word.rstrip(".,;:!?\"”’)"))
+            if word[-1] in ".,;:!?" and not re.search(r"\.[a-z]{2,}$", word):  # "NBCNews.com" keeps its dot
+                break
+        else:
+            break
+        if len(words) >= 8:
+            break
+    while words and words[-1].lower() in _CONNECTORS:
+        words.pop()
+    return " ".join(words)
+
+
+def _is_outlet(part: str) -> bool:
+    return 0 < len(part) <= 60 and outlet_name(part) == part
+
+
+@dataclass(frozen=True)
+class Byline:
+    author: str = ""
+    outlet: str = ""
+    published_at: str = ""
+
+
+_WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\.?", re.IGNORECASE)
+
+
+def _kept_part(part: str) -> bool:
+    """A byline part that says something: not empty, not a job title, not a lone weekday."""
+    return bool(part.strip(" .,;:")) and not _JOB.fullmatch(part) and not _WEEKDAY.fullmatch(part)
+
+
+_BY = re.compile(r"(?:By|BY)\s*:?\s+")
+_BYLINE_SPLIT = re.compile(r"\s*(?:\||·|\s[—–]\s|\s+for\s+)\s*")
+
+
+def parse_byline(line: str, *, header: bool = False) -> Byline | None:
+    """"By Jane Roe, The Harbor Wire, 4 October 2025", "By Jane Roe and John Doe", and (with `header`,
+    i.e. above the story) "Jane Roe | Outlet". None for anything else, e.g. "By Tuesday, the council…".
+
+    After the names, a part after "|", "·", " for " or " — " is the outlet; with commas only, the last
+    part is the outlet when there are two or more ("By Jane Roe, John Doe" reads as a name and an
+    outlet: a byline cannot tell them apart, and the outlet is the likelier second part).
+    """
+    if len(line) > 160:
+        return None
+    by = _BY.match(line)
+    if not by and not (header and ("|" in line or "·" in line)):
+        return None
+    rest = line[by.end():] if by else line
+    iso, match = parse_date(rest)
+    if match:
+        rest = rest[:match.start()] + rest[match.end():]
+    rest = re.sub(r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?\s*)?(?:[A-Z]{2,4}\b)?", "", rest)
+    head, *tail = _BYLINE_SPLIT.split(rest.strip(" ,|·"), maxsplit=1)
+    parts = [p for p in (p.strip() for p in head.split(",")) if _kept_part(p)]
+    outlet = ""
+    if tail:
+        after = [p for p in (p.strip() for p in re.split(r"[,|·]", tail[0])) if _kept_part(p)]
+        if not after or not _is_outlet(after[0]):
+            return None
+        outlet = after[0]
+    elif by and len(parts) >= 2 and not re.search(r"\s(?:and|&)\s", parts[-1]):
+        if not _is_outlet(parts[-1]):
+            return None
+        outlet = parts.pop()
+    if not by and not outlet:
+        return None
+    names = [n for p in parts for n in (_names(p) or [""])]
+    if not names or not all(names):
+        return None
+    return Byline(author=", ".join(parts), outlet=outlet, published_at=iso)
+
+
+# --- photo credits -----------------------------------------------------------------------------
+
+_W = r"[A-ZÀ-ÖØ-Þ][\w'’.\-]*"  # a capitalised word
+_P = r"(?:de|da|di|du|del|der|den|van|von|la|le|bin|al|el|dos)"
+_NAME = rf"{_W}(?:\s+(?:{_W}|{_P}(?=\s+[A-Z]))){{0,5}}"
+_SLASH = rf"{_NAME}(?:\s?/\s?{_NAME})+(?:\s+via\s+{_NAME})?"
+_VIA = rf"{_NAME}\s+via\s+{_NAME}"
+_STOCK = rf"(?:via\s+)?(?:Getty\s+Images|Shutterstock|iStock(?:photo)?|Alamy(?:\s+Stock\s+Photo)?)(?:\s+for\s+{_NAME})?"
+_KEYWORD = r"(?:(?:Photo|Image|Picture)\s+(?:credit|source)|Photo(?:graph)?s?|PHOTO|Picture|Image|Illustration|Video|Credits?|CREDITS?)\s*(?::|\bby\b)\s*\S[^\n]{0,100}"
+_ANY = rf"(?:{_KEYWORD}|{_SLASH}|{_VIA}|{_STOCK}|\((?:{_KEYWORD}|{_SLASH}|{_VIA}|{_STOCK})\))"
+_CREDIT_LINE = re.compile(_ANY)
+# A credit glued to the end of a caption: after final punctuation (with or without a space), or a
+# "Credit:"-style label after any word; agency credits with " | " ("Name | Reuters") only there.
+_CREDIT_TAIL = re.compile(
+    rf"(?:(?<=[.!?”\"’)])\s*(?P<a>{_ANY}|{_NAME}(?:\s\|\s{_NAME})+)"
+    rf"|\s(?P<b>(?:Credit|CREDIT|Photo|Photograph|Image|Picture)s?\s*:\s*\S[^\n]{{0,100}}))$"
+)
+_CREDIT_HINT = re.compile(r"/|\||Getty|Shutterstock|iStock|Alamy|\bvia\b|(?:Credit|CREDIT|Photo|PHOTO|Photograph|Image|Picture|Illustration|Video)s?\s*(?::|by\b)")
+_TAIL = 180  # credits are short: only the end of a line is searched
+
+
+def is_credit_line(line: str) -> bool:
+    """The whole line is a photo credit: "AP Photo/Name", "Credit: Getty", "(AFP via Getty Images)"."""
+    return len(line) <= 140 and bool(_CREDIT_HINT.search(line)) and _CREDIT_LINE.fullmatch(line) is not None
+
+
+def credit_tail(line: str) -> int:
+    """Where a credit glued to the end of a caption line starts ("…on Friday.AP Photo/Name"), or -1."""
+    tail_start = max(0, len(line) - _TAIL)
+    tail = line[tail_start:]
+    if not _CREDIT_HINT.search(tail):
+        return -1
+    match = _CREDIT_TAIL.search(tail)
+    if not match:
+        return -1
+    start = tail_start + match.start("a" if match.group("a") else "b")
+    return start if line[:start].strip() else -1
+
+
+# --- trailers ----------------------------------------------------------------------------------
+
+_TRAILER = re.compile(
+    r"""(?:read\ the\ (?:original|full)\ (?:article|story)(?:\ (?:on|at|from|in)\ (?P<orig>.+))?
+    |(?:this|the)\ (?:article|story|piece|post|report)\ (?:was\ |is\ |has\ been\ )?(?:\w+\ ){0,2}?
+        (?:published|appeared|republished|posted|syndicated)\b(?:.*?\b(?:on|in|by|from|with)\ (?P<pub>.+))?
+    |(?:adapted\ from\ an\ article\ )?originally\ (?:published|appeared|posted)\b(?:.*?\b(?:on|in|by|at)\ (?P<pub2>.+))?
+    |a\ version\ of\ this\ (?:article|story)\b
+    |the\ post\ .+\ appeared\ first\ on\ (?P<wp>.+)
+    |read\ (?:more|next|also)\b|continue\ reading\b
+    |(?:related|see\ also|also\ read|recommended)(?:\ [\w’'-]+){0,2}\s*:|more\ from\b[^:]{0,60}:
+    |subscribe\b|sign\ up\b|follow\ (?:us|@\S+)\b|share\ (?:this|on)\b
+    |(?:additional\ )?(?:reporting|editing|writing)\ by\b
+    |advertisement(?:\s+-?\s*(?:article|story)\ continues\b.*)?$|(?:article|story)\ continues\ (?:below|after)
+    |page\ \d+(?:\ of\ \d+)?$)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_FOLLOW_NAME = re.compile(rf"Follow\s+{_NAME}\s+on\b")  # "Follow Jane Roe on X", not "Follow anyone on…"
+_MORE = re.compile(r"MORE\s*:")
+_COPYRIGHT = re.compile(
+    r"(?:(?:©|\([cC]\))(?:\s*(?:[Cc]opyright|COPYRIGHT)\b)?|(?:[Cc]opyright|COPYRIGHT)(?=\s*(?:©|\([cC]\)|\d{4})))"
+    r"\s*(?:©\s*|\([cC]\)\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?)?[\s,.]*(?P<name>.*)"
+)
+_RESERVED = re.compile(r"[.,]?\s*all rights reserved.*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Trailer:
+    outlet: str = ""  # the outlet it names ("Read the original article on X", "© 2025 X"), if any
+    opens_list: bool = False  # "Related:", "Read more:" — the bullets after it are trailers too
+
+
+def trailer(line: str) -> Trailer | None:
+    """A line that is about the article, not part of it: read-more and related links, newsletter and
+    social prompts, "originally published" notes, copyright lines, page numbers. None otherwise."""
+    if len(line) > 300:
+        return None
+    if line[0] in "©(Cc":
+        match = _COPYRIGHT.match(line)
+        if match:
+            name = _RESERVED.sub("", match.group("name"))
+            return Trailer(outlet_name(re.sub(r"^(?:by|of)\s+", "", name, flags=re.IGNORECASE)))
+    match = _TRAILER.match(line) or _FOLLOW_NAME.match(line) or _MORE.match(line)
+    if not match:
+        return None
+    named = next((g for g in match.groupdict().values() if g), "") if match.re is _TRAILER else ""
+    return Trailer(outlet_name(named), opens_list=line.rstrip().endswith(":"))
+
+
+# --- datelines, headings -----------------------------------------------------------------------
+
+# "KYIV, March 23 (Reuters) —", "MOSCOW —", "WASHINGTON (AP) —", "SAN FRANCISCO, Calif. –".
+DATELINE = re.compile(
+    r"[A-Z][A-Z.'’-]+(?:[ -][A-Z][A-Z.'’-]+){0,3}"
+    r"(?:,\s*[A-Z][A-Za-z.]*(?:\s+\d{1,2}(?:,\s*\d{4})?)?)?"
+    r"(?:\s*\((?P<source>[^()\n]{1,40})\))?\s*(?:—|–|--|-)(?=\s|$)"
+)
+KEY_POINTS = re.compile(
+    r"(?:key\ (?:points|takeaways|facts|findings)|takeaways|highlights|in\ brief|at\ a\ glance|summary"
+    r"|what\ (?:to|you\ need\ to)\ know|the\ big\ picture|tl;?dr)\b[^.!?]{0,30}:?",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def is_key_points_header(line: str) -> bool:
+    return len(line) <= 60 and KEY_POINTS.fullmatch(line) is not None
+
+
+def dateline(line: str) -> tuple[int, str]:
+    """(end, source) of a dateline opening the line ("KYIV, March 23 (Reuters) —") when prose
+    follows it, else (-1, "")."""
+    if not line[:2].isupper():
+        return -1, ""
+    match = DATELINE.match(line)
+    if not match:
+        return -1, ""
+    after = line[match.end():].lstrip()
+    if after and (after[0].isupper() or after[0] in "\"“‘'" or after[0].isdigit()):
+        return match.end(), match.group("source") or ""
+    return -1, ""
+
+
+def starts_with_dateline(line: str) -> bool:
+    """Whether the line opens with a dateline (prose after it or not: a test on the line's start)."""
+    return line[:2].isupper() and DATELINE.match(line) is not None
+
+
+def is_structural(line: str) -> bool:
+    """A line that is never part of a sentence on the lines around it: a byline, a date line, a
+    credit or a trailer. `clean_text` keeps the line breaks around such lines."""
+    return (
+        parse_byline(line, header=True) is not None
+        or bool(date_line(line)[1])
+        or is_credit_line(line)
+        or trailer(line) is not None
+    )
