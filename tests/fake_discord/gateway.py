@@ -4,6 +4,9 @@ Speaks plain JSON text frames (discord.py accepts them even when it asks for zli
 Opcodes: 10 HELLO (sent on connect), 2 IDENTIFY (answered with READY then one GUILD_CREATE per
 guild), 1 HEARTBEAT (answered with 11 HEARTBEAT_ACK), 0 DISPATCH (events the test delivers,
 with increasing sequence numbers); 3 presence and 8 member requests are recorded and ignored.
+An IDENTIFY asking for the Message Content intent while the fake's application has it switched
+off (`FakeDiscord.message_content_enabled = False`) is answered as Discord answers it: the
+socket closes with code 4014 (disallowed intents).
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ from typing import TYPE_CHECKING
 
 from aiohttp import WSMsgType, web
 
+from tests.fake_discord.payloads import MESSAGE_CONTENT_INTENT
 from tests.fake_discord.recorder import Recorded
 
 if TYPE_CHECKING:
     from tests.fake_discord.server import FakeDiscord
 
 HEARTBEAT_INTERVAL_MS = 41250
+DISALLOWED_INTENTS = 4014  # Discord's close code for privileged intents not enabled in the portal
 
 
 class Gateway:
@@ -46,6 +51,9 @@ class Gateway:
                     await ws.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
                 elif msg.get("op") == 2:
                     self.identify = msg["d"]
+                    if not self.fake.message_content_enabled and int(msg["d"].get("intents", 0)) & MESSAGE_CONTENT_INTENT:
+                        await ws.close(code=DISALLOWED_INTENTS, message=b"Disallowed intent(s).")
+                        break
                     await self._ready(ws)
         finally:
             if ws in self.sockets:
