@@ -39,7 +39,7 @@ async def test_it_connects_syncs_answers_and_stops_cleanly_on_sigterm(fake, tmp_
                                                        stdout=subprocess.DEVNULL, stderr=stderr)
         try:
             await asyncio.wait_for(fake.gateway.ready.wait(), 60)
-            assert {"ask", "sources", "ingest", "remove", "audit"} <= fake.commands.keys(), "slash commands synced"
+            assert {"ask", "sources", "ingest", "remove", "audit", "show", "edit"} <= fake.commands.keys(), "slash commands synced"
             sent = await fake.send_command(guild, member, "ask", {"question": "Where was the concert hall?"})
             reply = await asyncio.wait_for(
                 fake.recorder.wait_for(lambda r: r.path.endswith(f"/{sent.token}"), after=sent.mark), 120)

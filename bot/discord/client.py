@@ -114,7 +114,7 @@ def _member_roles(member: discord.abc.User) -> list[tuple[int, str]]:
 
 
 class CitebotDiscord(discord.Client):
-    """citebot as a Discord bot: /ask, /sources, /ingest, /remove, /audit and @mentions."""
+    """citebot as a Discord bot: /ask, /sources, /ingest, /remove, /show, /edit, /audit and @mentions."""
 
     def __init__(self, citebot: Citebot, *, clock=time.monotonic) -> None:
         settings = citebot.settings

@@ -14,7 +14,8 @@ def discord_command(ctx: click.Context, no_sync: bool) -> None:
     \b
     Needs the bot token in DISCORD_TOKEN (or CITEBOT_DISCORD_TOKEN, or discord_token in
     config.toml). Members use /ask, /sources and @mentions; moderators (the role in
-    CITEBOT_DISCORD_MODERATOR_ROLE, or Manage Server) also /ingest, /remove and /audit.
+    CITEBOT_DISCORD_MODERATOR_ROLE, or Manage Server) also /ingest, /remove,
+    /show, /edit and /audit.
     Answers come from the same CITEBOT_HOME store as `citebot ask`.
 
     \b
