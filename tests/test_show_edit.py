@@ -207,3 +207,13 @@ def test_an_edit_killed_between_chunks_and_registry_still_cites_the_old_metadata
     cited = {c.outlet for c in corpus_bot.ask(CANONICAL_QUESTION).citations if c.url == HARBOR}
     assert cited == {"Harbor Wire Daily"}
     assert os.environ.get("CITEBOT_TEST_PAUSE_AT") is None
+
+
+def test_an_edit_reads_back_the_same_on_the_embedded_store_and_a_chroma_server(backend_citebot):
+    backend_citebot.ingest([str(HARBOR_FILE)])
+    record = backend_citebot.edit(HARBOR, outlet="Harbor Wire Daily", published="2024-03-22").after
+    [listed] = backend_citebot.sources()
+    assert listed == record and listed.outlet == "Harbor Wire Daily"
+    passages = backend_citebot.retrieve("Which region were the suspects detained in?")
+    assert passages and {(p.outlet, p.published_at) for p in passages} == {("Harbor Wire Daily", "2024-03-22")}
+    assert backend_citebot.show(HARBOR).text.startswith("Armed men opened fire")
