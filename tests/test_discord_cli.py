@@ -138,3 +138,13 @@ def test_discords_voice_warnings_are_silenced_but_its_other_warnings_are_not(tmp
     messages = [r.getMessage() for r in caplog.records]
     assert not [m for m in messages if "voice will NOT be supported" in m], messages
     assert "Shard ID None has stopped responding to the gateway." in messages
+
+
+async def test_the_log_names_each_servers_id_and_source_set_for_ingesting_into_it(fake, tmp_path, embedder):
+    """Operators find a server's id for `citebot ingest --scope guild:<id>` in the bot's log (INFO)."""
+    from tests.discord_fixtures import bot_for, running
+
+    guild = fake.guilds[0]
+    async with running(bot_for(fake, tmp_path / "home", embedder, discord_per_server_scope=True)) as run:
+        pass
+    assert f"server 'Alpha': id {guild.id}, source set 'guild:{guild.id}'" in run.log.text()

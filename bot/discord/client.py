@@ -146,6 +146,11 @@ class CitebotDiscord(discord.Client):
 
     async def on_ready(self) -> None:
         log.info("connected as %s to %d servers", self.user, len(self.guilds))
+        for guild in self.guilds:  # the ids an operator needs for `citebot ingest --scope guild:<id>`
+            log.info("server %r: id %d, source set %r", guild.name, guild.id, self.scope(guild.id))
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        log.info("added to server %r: id %d, source set %r", guild.name, guild.id, self.scope(guild.id))
 
     def scope(self, guild_id: int | None) -> str:
         s = self.settings
