@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import subprocess
 import sys
@@ -206,7 +205,6 @@ def test_an_edit_killed_between_chunks_and_registry_still_cites_the_old_metadata
     assert run_cli(env, "edit", HARBOR, "--outlet", "Harbor Wire Daily").returncode == 0
     cited = {c.outlet for c in corpus_bot.ask(CANONICAL_QUESTION).citations if c.url == HARBOR}
     assert cited == {"Harbor Wire Daily"}
-    assert os.environ.get("CITEBOT_TEST_PAUSE_AT") is None
 
 
 def test_an_edit_reads_back_the_same_on_the_embedded_store_and_a_chroma_server(backend_citebot):

@@ -16,6 +16,7 @@ import os
 import sys
 import time
 
+from vectorstore.errors import StoreBusy
 from vectorstore.records import CITATION_FIELDS, DocumentRecord
 
 _UPDATE_BATCH = 2000
@@ -78,6 +79,11 @@ class MetadataEdits:
                 self._call(self._chunks.update, ids=[chunk_id for chunk_id, _ in batch],
                            metadatas=[{**meta, **changed} for _, meta in batch])
             pause_for_crash_test("after_chunk_metadata")
+            # On a server nothing serialises writers: if an ingest replaced this document meanwhile,
+            # writing the old version's record back would point the registry at deleted chunks.
+            current = self.get_document(scope, document_id)
+            if current is None or current.content_hash != previous.content_hash:
+                raise StoreBusy("the source was re-ingested or removed while it was being edited; run the edit again")
             self._call(
                 self._documents.upsert, ids=[self.registry_id(scope, document_id)],
                 embeddings=[[0.0]], metadatas=[clean_meta(updated.to_dict())],

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import signal
 import ssl
 
@@ -23,8 +22,6 @@ import yarl
 from bot.discord.client import CitebotDiscord, discord_endpoints
 from bot.errors import ConfigError, ServiceUnavailable
 from bot.library import Citebot
-
-log = logging.getLogger("citebot.discord")
 
 CONNECT_TIMEOUT_S = 30.0
 INTENT_OFF = (

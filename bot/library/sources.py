@@ -14,7 +14,7 @@ from bot.engine.trust import TIERS, UNKNOWN, Registry, normalise_domain
 from bot.errors import BotError, SourceNotKnown
 from bot.library.parts import Parts
 from bot.library.records_view import EDITABLE, Edit, SourceView, assemble
-from vectorstore.records import AuditEntry, DocumentRecord, TrustEntry
+from vectorstore.records import CITATION_FIELDS, AuditEntry, DocumentRecord, TrustEntry
 
 
 def now_iso() -> str:
@@ -126,17 +126,20 @@ class Sources:
         if not wanted:
             raise BotError("nothing to change: give a new title, outlet, author, published date or URL")
         record = self.resolve(needle, scope, listing)
-        changes = [(f, getattr(record, f), v) for f, v in wanted.items() if getattr(record, f) != v]
-        if not changes:
+        if all(getattr(record, f) == v for f, v in wanted.items()):
             return Edit(record, record, [])
-        result = self.store.update_metadata(scope, record.document_id, **{f: v for f, _, v in changes})
+        result = self.store.update_metadata(scope, record.document_id, **wanted)
         if result is None:  # removed by someone else since it was found
             raise SourceNotKnown(f"'{needle}' was removed meanwhile; see {listing}")
-        edit = Edit(result[0], result[1], changes)
-        self.store.record_audit(AuditEntry(
-            at=now_iso(), actor=actor, action="edit", scope=scope, document_id=record.document_id,
-            title=edit.after.title, detail=edit.detail(),
-        ))
+        before, after = result  # as the store had it under its write lock, not as it was found
+        changes = [(f, getattr(before, f), getattr(after, f)) for f in CITATION_FIELDS if getattr(before, f) != getattr(after, f)]
+        edit = Edit(before, after, changes)
+        if changes:
+            # no content hash: the text did not change, and the log line then shows `detail`
+            self.store.record_audit(AuditEntry(
+                at=now_iso(), actor=actor, action="edit", scope=scope, document_id=record.document_id,
+                title=after.title, detail=edit.detail(),
+            ))
         return edit
 
     def audit(self, scope: str | None = None, limit: int = 20) -> list[AuditEntry]:
