@@ -1,7 +1,7 @@
 """An ingest killed with SIGKILL at any point leaves a consistent store, and a rerun completes it.
 
 Real `python -m bot ingest` processes are paused by the store's test hook
-(`CITEBOT_TEST_PAUSE_AT`, see `vectorstore.chroma_store._test_pause`) at a named point between
+(`CITEBOT_TEST_PAUSE_AT`, see `vectorstore.chroma_metadata.pause_for_crash_test`) at a named point between
 two writes and killed there; the test then looks at the store the way queries do, reruns the
 ingest in-process, and runs the doctor.
 """

@@ -32,7 +32,7 @@ DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 CONFIGURATION = REPO / "docs" / "configuration.md"
 
 # Programs the docs may show besides citebot, make and python -m: tools around citebot.
-ALLOWED = {"git", "pip", "chroma", "systemctl", "journalctl", "export", ".", "source", "cd", "ollama"}
+ALLOWED = {"git", "pip", "chroma", "systemctl", "journalctl", "export", ".", "source", "cd", "ollama", "useradd", "install"}
 SHELL_BLOCKS = {"bash", "sh", "shell", "console", ""}  # "" = untyped: only `$ ` lines count
 CONTROL = {"&&", "||", ";", "|", "&"}
 REDIRECTS = {">", ">>", "<", "2>", "&>"}
@@ -176,6 +176,12 @@ def makefile_targets() -> set[str]:
 def problem_with(words: list[str]) -> str | None:
     """Why this simple command is not something the docs may show, or None."""
     program = os.path.basename(words[0])
+    if program in ("python", "python3") and words[1:2] == ["-c"] and len(words) > 2:
+        try:
+            compile(words[2], "<docs>", "exec")
+        except SyntaxError as err:
+            return f"python -c: the code does not compile ({err.msg})"
+        return None
     if program in ("python", "python3") and words[1:2] == ["-m"] and len(words) > 2:
         if words[2] == "bot":
             program, words = "citebot", ["citebot", *words[3:]]

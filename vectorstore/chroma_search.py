@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from vectorstore.records import CITATION_FIELDS, Passage, parse_chunk_id
+from vectorstore.records import CITATION_FIELDS, DocumentRecord, Passage, parse_chunk_id
 from vectorstore.where import all_of
 
 _VECTOR_CACHE = 20_000  # chunk vectors kept by nearest_among: ~30 MB of 384-d float32
@@ -121,14 +121,17 @@ class ChunkSearch:
             return []
         include = ["metadatas", "documents"] + (["embeddings"] if query_embedding is not None else [])
         got = self._call(self._chunks.get, ids=list(chunk_ids), include=include)
-        live = self._live_hashes({(m["scope"], m["document_id"]) for m in got["metadatas"]})
+        live = self._live_records({(m["scope"], m["document_id"]) for m in got["metadatas"]})
         if query_embedding is not None:
             scores = dict(zip(got["ids"], _similarities(got["embeddings"], query_embedding).tolist()))
         scores = scores or {}
+        # The citation fields come from the registry record, the truth a metadata edit changes
+        # last (vectorstore/chroma_metadata.py); the chunk's copies serve the where-filters.
         by_id = {
-            cid: self._passage(cid, text, meta, float(scores.get(cid, 0.0)))
+            cid: self._passage(cid, text, {**meta, **record.citation()}, float(scores.get(cid, 0.0)))
             for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])
-            if live.get((meta["scope"], meta["document_id"])) == meta["content_hash"]
+            if (record := live.get((meta["scope"], meta["document_id"]))) is not None
+            and record.content_hash == meta["content_hash"]
         }
         return [by_id[c] for c in chunk_ids if c in by_id]
 
@@ -155,15 +158,19 @@ class ChunkSearch:
 
     def _live_hashes(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
         """The registered content hash of each (scope, document) in `keys` that is registered."""
+        return {key: record.content_hash for key, record in self._live_records(keys).items()}
+
+    def _live_records(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], DocumentRecord]:
+        """The registry record of each (scope, document) in `keys` that is registered."""
         if not keys:
             return {}
         if not self.config.url:  # embedded: the per-generation registry (a question checks 3-6 batches)
             live = self._per_generation(
-                ("live",), lambda: {(r.scope, r.document_id): r.content_hash for r in self.list_documents()}
+                ("live",), lambda: {(r.scope, r.document_id): r for r in self.list_documents()}
             )
             return {key: live[key] for key in keys if key in live}
         got = self._call(self._documents.get, ids=[self.registry_id(s, d) for s, d in keys], include=["metadatas"])
-        return {(m["scope"], m["document_id"]): m["content_hash"] for m in got["metadatas"]}
+        return {(m["scope"], m["document_id"]): DocumentRecord(**m) for m in got["metadatas"]}
 
     @staticmethod
     def _passage(chunk_id: str, text: str, meta: dict, score: float) -> Passage:

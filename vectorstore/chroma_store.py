@@ -12,9 +12,7 @@ orphans such a crash leaves behind.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import sys
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -23,6 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vectorstore.chroma_connection import StoreConfig, connect, store_error
+from vectorstore.chroma_metadata import (
+    MetadataEdits,
+    clean_meta,
+    date_ordinal,
+    pause_for_crash_test,
+)
 from vectorstore.chroma_search import ChunkSearch
 from vectorstore.consistency import LiveChunkTally
 from vectorstore.errors import StoreError
@@ -45,34 +49,6 @@ _ADD_BATCH = 2000
 _TRANSIENT_RETRIES = 6  # 0.05 s doubling: up to ~3 s in all
 
 
-def _date_ordinal(value: str) -> int:
-    """Days since year 1 for ISO dates, so date ranges can be Chroma `$gte/$lte` filters."""
-    try:
-        return dt.date.fromisoformat(value[:10]).toordinal()
-    except (ValueError, TypeError):
-        return 0
-
-
-def _clean_meta(meta: dict) -> dict:
-    return {k: ("" if v is None else v) for k, v in meta.items()}
-
-
-TEST_PAUSE_ENV = "CITEBOT_TEST_PAUSE_AT"
-
-
-def _test_pause(point: str) -> None:
-    """Crash-test hook, inert unless `CITEBOT_TEST_PAUSE_AT` names this point.
-
-    The crash tests set it on a real `python -m bot ingest` subprocess, wait for the "paused at"
-    line on stderr, then SIGKILL the process there: a deterministic crash between two writes.
-    Points: `after_chunks` (chunks written, registry not), `after_registry` (registry written,
-    the replaced version's chunks not yet deleted), `after_document` (one document complete).
-    """
-    if os.environ.get(TEST_PAUSE_ENV) == point:
-        print(f"citebot-test: paused at {point}", file=sys.stderr, flush=True)
-        time.sleep(3600)
-
-
 @dataclass(frozen=True)
 class CheckReport:
     documents: int
@@ -82,7 +58,7 @@ class CheckReport:
     repaired: bool
 
 
-class ChromaStore(ChunkSearch):
+class ChromaStore(ChunkSearch, MetadataEdits):
     """The one place that talks to Chroma."""
 
     def __init__(self, config: StoreConfig) -> None:
@@ -245,7 +221,7 @@ class ChromaStore(ChunkSearch):
             base = {f: getattr(record, f) for f in CITATION_FIELDS}
             base.update(
                 document_id=record.document_id, scope=record.scope, content_hash=record.content_hash,
-                published_ord=_date_ordinal(record.published_at),
+                published_ord=date_ordinal(record.published_at),
             )
             for offset in range(0, len(chunks), _ADD_BATCH):
                 batch = chunks[offset:offset + _ADD_BATCH]
@@ -255,20 +231,20 @@ class ChromaStore(ChunkSearch):
                     embeddings=[c.embedding for c in batch],
                     documents=[c.text for c in batch],
                     metadatas=[
-                        _clean_meta({**base, "chunk_index": c.index, "start": c.start, "end": c.end,
+                        clean_meta({**base, "chunk_index": c.index, "start": c.start, "end": c.end,
                                      **({"sentences": c.sentences} if c.sentences else {}),
                                      **({"sentence_vectors": c.sentence_vectors} if c.sentence_vectors else {})})
                         for c in batch
                     ],
                 )
-            _test_pause("after_chunks")
+            pause_for_crash_test("after_chunks")
             self._call(
                 self._documents.upsert, ids=[self.registry_id(record.scope, record.document_id)],
-                embeddings=[_PLACEHOLDER_VECTOR], metadatas=[_clean_meta(record.to_dict())],
+                embeddings=[_PLACEHOLDER_VECTOR], metadatas=[clean_meta(record.to_dict())],
             )
-            _test_pause("after_registry")
+            pause_for_crash_test("after_registry")
             self._delete_stale_chunks(record.scope, record.document_id, keep_hash=record.content_hash)
-            _test_pause("after_document")
+            pause_for_crash_test("after_document")
             return previous
 
     def remove_document(self, scope: str, document_id: str) -> DocumentRecord | None:
@@ -292,7 +268,7 @@ class ChromaStore(ChunkSearch):
         entry_id = f"{entry.at}|{uuid.uuid4().hex[:8]}"
         self._call(
             self._audit.add, ids=[entry_id], embeddings=[_PLACEHOLDER_VECTOR],
-            metadatas=[_clean_meta(entry.to_dict())],
+            metadatas=[clean_meta(entry.to_dict())],
         )
 
     def audit_log(self, scope: str | None = None, limit: int = 20) -> list[AuditEntry]:
@@ -314,7 +290,7 @@ class ChromaStore(ChunkSearch):
             previous = self.get_trust(entry.scope, entry.domain)
             self._call(
                 self._trust.upsert, ids=[self.trust_id(entry.scope, entry.domain)],
-                embeddings=[_PLACEHOLDER_VECTOR], metadatas=[_clean_meta(entry.to_dict())],
+                embeddings=[_PLACEHOLDER_VECTOR], metadatas=[clean_meta(entry.to_dict())],
             )
             return previous
 

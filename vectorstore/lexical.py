@@ -13,7 +13,7 @@ because SQLite gives cross-process transactions: a sync runs under its write loc
 process at a time writes to the tantivy index.
 
 The Chroma store stays the single source of truth, in embedded and server mode alike: the
-index records which (scope, document, content hash) versions it holds, and before each search
+index records which (scope, document, content hash + indexed metadata) versions it holds, and before each search
 it compares a fingerprint of the store's registry with the one it was built from. When another
 process ingested or removed something, only the documents whose hash changed are re-read from
 the store (`iter_chunks`), so the index can never serve a removed article for long: search
@@ -83,6 +83,13 @@ def _failure(err: Exception, message: str) -> StoreError:
     if isinstance(err, sqlite3.OperationalError) and "locked" in str(err):
         return StoreBusy("another citebot process is updating the keyword index; try again when it is done")
     return StoreError(message)
+
+
+def indexed_version(record) -> str:
+    """What the index holds of a document: its text (content hash) and the metadata it indexes (the
+    title, in the text; outlet and date, as filters), so a metadata edit re-indexes the document."""
+    stamp = hashlib.sha1(f"{record.title}\x1f{record.outlet}\x1f{record.published_at}".encode()).hexdigest()[:12]
+    return f"{record.content_hash}:{stamp}"
 
 
 class LexicalIndex:
@@ -169,7 +176,7 @@ class LexicalIndex:
 
     def sync(self, store) -> int:
         """Bring the index up to the store's registry; return how many documents were (re)indexed."""
-        versions = {(r.scope, r.document_id): r.content_hash for r in store.list_documents()}
+        versions = {(r.scope, r.document_id): indexed_version(r) for r in store.list_documents()}
         wanted = self.fingerprint(versions)
         with self._lock:
             self._synced = None
@@ -222,7 +229,7 @@ class LexicalIndex:
             if missing:
                 for chunk_id, text, meta in store.iter_chunks(batch=_READ_PAGE, document_ids=only):
                     key = (meta["scope"], meta["document_id"])
-                    if missing.get(key) != meta.get("content_hash"):
+                    if missing.get(key, "").partition(":")[0] != meta.get("content_hash"):
                         continue
                     outlet, published = str(meta.get("outlet", "")), int(meta.get("published_ord", 0) or 0)
                     # the title is indexed as part of the text, one field (as FTS5's bm25 over weighted

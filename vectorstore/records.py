@@ -44,6 +44,10 @@ class DocumentRecord:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def citation(self) -> dict[str, str]:
+        """The fields a citation names (`CITATION_FIELDS`), as the registry has them now."""
+        return {f: getattr(self, f) for f in CITATION_FIELDS}
+
 
 @dataclass(frozen=True)
 class ChunkRecord:

@@ -95,12 +95,29 @@ def reply_for_error(err: BaseException, context: str) -> str:
     return UNEXPECTED_REPLY
 
 
+class _NoVoiceWarnings(logging.Filter):
+    """Drops discord.py's "X is not installed, voice will NOT be supported" lines and nothing else."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().endswith("voice will NOT be supported")
+
+
+def quiet_voice_warnings() -> None:
+    """citebot never joins a voice channel, so missing voice libraries (PyNaCl, davey) are not news
+    to its operator. discord.py warns about them from `discord.client` when a client is created;
+    only those records are filtered, every other warning and error of that logger still shows."""
+    logger = logging.getLogger("discord.client")
+    if not any(isinstance(f, _NoVoiceWarnings) for f in logger.filters):
+        logger.addFilter(_NoVoiceWarnings())
+
+
 def _member_roles(member: discord.abc.User) -> list[tuple[int, str]]:
     return [(role.id, role.name) for role in getattr(member, "roles", [])]
 
 
 class CitebotDiscord(discord.AutoShardedClient):
-    """citebot as a Discord bot: /ask, /sources, /ingest, /remove, /audit, /feeds, /settings and @mentions.
+    """citebot as a Discord bot: /ask, /sources, /ingest, /remove, /show, /edit, /audit, /feeds,
+    /settings and @mentions.
 
     Sharded (discord.py's AutoShardedClient): the shard count comes from Discord unless
     `discord_shard_count` sets it, and `discord_shard_ids` lets several processes split one bot's
@@ -109,6 +126,7 @@ class CitebotDiscord(discord.AutoShardedClient):
 
     def __init__(self, citebot: Citebot, *, clock=time.monotonic) -> None:
         settings = citebot.settings
+        quiet_voice_warnings()  # before discord.Client.__init__, which is where it warns
         intents = discord.Intents.default()
         intents.message_content = True  # to read the question in an @mention
         super().__init__(
@@ -143,6 +161,11 @@ class CitebotDiscord(discord.AutoShardedClient):
 
     async def on_ready(self) -> None:
         log.info("connected as %s to %d servers (shards %s of %s)", self.user, len(self.guilds), self.shard_ids or "all", self.shard_count)
+        for guild in self.guilds:  # the ids an operator needs for `citebot ingest --scope guild:<id>`
+            log.info("server %r: id %d, source set %r", guild.name, guild.id, self.scope(guild.id))
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        log.info("added to server %r: id %d, source set %r", guild.name, guild.id, self.scope(guild.id))
 
     def scope(self, guild_id: int | None) -> str:
         s = self.settings
@@ -256,25 +279,4 @@ class CitebotDiscord(discord.AutoShardedClient):
         moderators.require(_member_roles(interaction.user), interaction.permissions.manage_guild, action)
 
 
-async def serve(citebot: Citebot, token: str) -> None:
-    """Run until SIGTERM/SIGINT, then close the gateway connection cleanly."""
-    import signal
-
-    with discord_endpoints(citebot.settings):
-        client = CitebotDiscord(citebot)
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, lambda: asyncio.ensure_future(client.close()))
-        # Load the embedding model while connecting, so the first question is not the slow one.
-        warm = asyncio.ensure_future(asyncio.to_thread(citebot.embedder.embed_query, "warm up"))
-        try:
-            async with client:
-                await client.start(token)
-        except discord.LoginFailure:
-            raise BotError("Discord rejected the bot token; check DISCORD_TOKEN (copy it again from the developer portal)") from None
-        finally:
-            warm.cancel()
-
-
-__all__ = ["CitebotDiscord", "discord_endpoints", "friendly", "serve"]
+__all__ = ["CitebotDiscord", "discord_endpoints", "friendly", "quiet_voice_warnings"]

@@ -14,8 +14,14 @@ def discord_command(ctx: click.Context, no_sync: bool) -> None:
     \b
     Needs the bot token in DISCORD_TOKEN (or CITEBOT_DISCORD_TOKEN, or discord_token in
     config.toml). Members use /ask, /sources and @mentions; moderators (the role in
-    CITEBOT_DISCORD_MODERATOR_ROLE, or Manage Server) also /ingest, /remove and /audit.
+    CITEBOT_DISCORD_MODERATOR_ROLE, or Manage Server) also /ingest, /remove,
+    /show, /edit and /audit.
     Answers come from the same CITEBOT_HOME store as `citebot ask`.
+
+    \b
+    Exit codes: 0 stopped by SIGTERM/Ctrl-C; 2 configuration to fix (no token,
+    token rejected, "Message Content Intent" switched off in the developer portal);
+    4 Discord (its API or gateway) or the store could not be reached; 1 unexpected.
     """
     import asyncio
 
@@ -30,7 +36,7 @@ def discord_command(ctx: click.Context, no_sync: bool) -> None:
     if no_sync:
         citebot.settings = settings.model_copy(update={"discord_sync_commands": False})
 
-    from bot.discord.client import serve
+    from bot.discord.serving import serve
 
     asyncio.run(serve(citebot, token))
     click.echo("citebot discord: stopped.", err=True)

@@ -18,6 +18,7 @@ from bot.discord.format import (
     sources_pages,
     text_page,
 )
+from bot.discord.records_pages import edit_page, show_pages
 from bot.discord.views import Pager, more_view, page_kwargs
 from bot.errors import BotError
 
@@ -112,3 +113,35 @@ def register_commands(client) -> None:
         client.require_moderator(interaction, "read the audit log")
         entries = await asyncio.to_thread(client.citebot.audit, client.scope(interaction.guild_id), 15)
         await interaction.followup.send(**page_kwargs(audit_page(entries)), ephemeral=True)
+
+    @tree.command(name="show", description="Moderators: what is stored for a source (metadata, text by sentence).")
+    @app_commands.describe(source="Document id (from /sources), URL or a unique part of the title")
+    @app_commands.guild_only()
+    async def show(interaction: discord.Interaction, source: str) -> None:
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        client.require_moderator(interaction, "see what is stored for a source")
+        view = await asyncio.to_thread(client.citebot.show, source, scope=client.scope(interaction.guild_id), listing="/sources")
+        pages = show_pages(view)
+        await interaction.followup.send(**page_kwargs(pages[0], Pager(pages) if len(pages) > 1 else None), ephemeral=True, wait=True)
+
+    @tree.command(name="edit", description="Moderators: correct a source's title, outlet, author, date or link.")
+    @app_commands.describe(
+        source="Document id (from /sources), URL or a unique part of the title", title="The corrected title",
+        outlet="The corrected outlet name", author="The corrected author",
+        published="The corrected publication date, YYYY-MM-DD", url="The corrected http(s) address of the article",
+    )
+    @app_commands.guild_only()
+    async def edit(
+        interaction: discord.Interaction, source: str, title: str | None = None, outlet: str | None = None,
+        author: str | None = None, published: str | None = None, url: str | None = None,
+    ) -> None:
+        await interaction.response.defer(thinking=True)
+        client.require_moderator(interaction, "correct sources")
+        scope, actor = client.scope(interaction.guild_id), actor_name(interaction.user)
+        async with client.write_lock:
+            result = await asyncio.to_thread(
+                client.citebot.edit, source, actor=actor, scope=scope, listing="/sources",
+                title=title, outlet=outlet, author=author, published=published, url=url,
+            )
+        log.info("edit by %s in %s: %s %s", actor, scope, result.after.document_id, result.detail())
+        await interaction.followup.send(edit_page(result).content)

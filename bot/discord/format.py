@@ -302,12 +302,13 @@ def sources_pages(records: Sequence, per_page: int = 10) -> list[Page]:
 
 
 def audit_page(entries: Sequence) -> Page:
-    """`/audit`: recent ingests and removals — when, who, what, content hash."""
+    """`/audit`: recent ingests, removals, edits — when, who, what, content hash (or what changed)."""
     if not entries:
         return Page(embeds=[{"title": "Audit log", "description": "Nothing has been ingested or removed yet.", "color": ABSTAIN_COLOUR}])
     lines = []
     for e in entries:
-        line = trim(f"`{e.at[:19]}` **{e.action}** {neutralise(e.title)} · by {neutralise(e.actor)} · `{e.content_hash[:12]}`", 400)
+        what = f"`{e.content_hash[:12]}`" if e.content_hash else neutralise(e.detail)  # an edit or trust change says what changed
+        line = trim(f"`{e.at[:19]}` **{e.action}** {neutralise(e.title)} · by {neutralise(e.actor)} · {what}", 400)
         if len("\n".join(lines + [line])) > DESCRIPTION_MAX:
             break
         lines.append(line)

@@ -14,6 +14,7 @@ from bot.engine.answer import Answer
 from bot.library.asking import Asker
 from bot.library.ingesting import Ingestor, IngestReport, ProgressCallback, ProgressListener
 from bot.library.parts import Parts
+from bot.library.records_view import Edit, SourceView
 from bot.library.sources import Sources
 from bot.settings import Settings
 from vectorstore.embeddings import Embedder
@@ -119,6 +120,15 @@ class Citebot:
                listing: str = "'citebot sources'") -> DocumentRecord:
         """Remove the one source `needle` names."""
         return self.source_registry.remove(needle, actor=actor, scope=scope, listing=listing)
+
+    def show(self, needle: str, *, scope: str | None = None, listing: str = "'citebot sources'") -> SourceView:
+        """The stored article `needle` names: metadata, tier, cleaned text, sentences with roles."""
+        return self.source_registry.show(needle, scope=scope, listing=listing)
+
+    def edit(self, needle: str, *, actor: str | None = None, scope: str | None = None,
+             listing: str = "'citebot sources'", **fields: str | None) -> Edit:
+        """Correct title/outlet/author/published/url of the source `needle` names; no re-embedding, audited."""
+        return self.source_registry.edit(needle, actor=actor, scope=scope, listing=listing, **fields)
 
     def audit(self, scope: str | None = None, limit: int = 20) -> list[AuditEntry]:
         return self.source_registry.audit(scope, limit)

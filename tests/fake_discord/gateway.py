@@ -9,6 +9,10 @@ Sharding as Discord does it: an IDENTIFY's `shard` field [shard_id, shard_count]
 makes that connection one shard. Its READY echoes the field and lists, like its GUILD_CREATEs,
 only the guilds of that shard — (guild_id >> 22) % shard_count == shard_id — and a guild's events
 are dispatched only on the connection of the shard that owns it.
+
+An IDENTIFY asking for the Message Content intent while the fake's application has it switched
+off (`FakeDiscord.message_content_enabled = False`) is answered as Discord answers it: the
+socket closes with code 4014 (disallowed intents).
 """
 
 from __future__ import annotations
@@ -20,12 +24,14 @@ from typing import TYPE_CHECKING
 
 from aiohttp import WSMsgType, web
 
+from tests.fake_discord.payloads import MESSAGE_CONTENT_INTENT
 from tests.fake_discord.recorder import Recorded
 
 if TYPE_CHECKING:
     from tests.fake_discord.server import FakeDiscord
 
 HEARTBEAT_INTERVAL_MS = 41250
+DISALLOWED_INTENTS = 4014  # Discord's close code for privileged intents not enabled in the portal
 
 
 class Gateway:
@@ -53,6 +59,9 @@ class Gateway:
                     await ws.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
                 elif msg.get("op") == 2:
                     self.identify = msg["d"]
+                    if not self.fake.message_content_enabled and int(msg["d"].get("intents", 0)) & MESSAGE_CONTENT_INTENT:
+                        await ws.close(code=DISALLOWED_INTENTS, message=b"Disallowed intent(s).")
+                        break
                     self.identifies.append(msg["d"])
                     shard_id, count = msg["d"].get("shard") or [0, 1]
                     self.shards[ws] = (int(shard_id), int(count))

@@ -50,6 +50,8 @@ class RestApi:
 
     async def handle(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
+        if self.fake.token is not None and request.headers.get("Authorization") != f"Bot {self.fake.token}":
+            return json_response({"message": "401: Unauthorized", "code": 0}, 401)  # as Discord answers a wrong token
         body = await self._body(request)
         item = Recorded(request.method, path, body, dict(request.query))
         status, response = self._route(request.method, path, body, item)

@@ -73,6 +73,8 @@ class FakeDiscord:
         self.messages: dict[int, dict] = {}
         self.attachments: dict[str, bytes] = {}
         self.interactions: dict[str, dict] = {}  # token -> {id, channel_id, guild_id, original}
+        self.message_content_enabled = True  # the portal's "Message Content Intent" switch
+        self.token: str | None = None  # when set, REST calls with another bot token are answered 401
         self.gateway = Gateway(self)
         self.rest = RestApi(self)
         self._runner: web.AppRunner | None = None
