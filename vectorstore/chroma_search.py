@@ -181,6 +181,7 @@ class ChunkSearch:
             extra={
                 "scope": meta.get("scope", ""), "chunk_index": int(meta.get("chunk_index", 0)),
                 **({"sentences": str(meta["sentences"])} if meta.get("sentences") else {}),
+                **({"sentence_roles": str(meta["sentence_roles"])} if meta.get("sentence_roles") else {}),
                 **({"sentence_vectors": str(meta["sentence_vectors"])} if meta.get("sentence_vectors") else {}),
             },
         )

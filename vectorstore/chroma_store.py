@@ -233,6 +233,7 @@ class ChromaStore(ChunkSearch, MetadataEdits):
                     metadatas=[
                         clean_meta({**base, "chunk_index": c.index, "start": c.start, "end": c.end,
                                      **({"sentences": c.sentences} if c.sentences else {}),
+                                     **({"sentence_roles": c.sentence_roles} if c.sentence_roles else {}),
                                      **({"sentence_vectors": c.sentence_vectors} if c.sentence_vectors else {})})
                         for c in batch
                     ],

@@ -64,6 +64,9 @@ class ChunkRecord:
     # Those sentences' vectors, pooled from the chunk's token outputs at ingest (vectorstore/
     # sentence_vectors.py), so answers need not embed them; "" where the backend gave none.
     sentence_vectors: str = ""
+    # Each sentence's role in the article (body, caption, key point…), one opaque code per
+    # sentence in the ingest side's encoding; "" for chunks stored without them.
+    sentence_roles: str = ""
 
 
 @dataclass(frozen=True)

@@ -57,3 +57,18 @@ def term_coverage(query: str, vocabularies: list[set[str]]) -> list[float]:
     if not total:
         return [0.0] * n
     return [sum(w for t, w in weights.items() if t in v) / total for v in vocabularies]
+
+
+def stem(word: str) -> str:
+    """A crude English stem, enough to match "reopened" with "reopen" and "appoints" with
+    "appointed" (irregular forms such as "built"/"build" stay apart)."""
+    for suffix in ("ing", "ed", "es", "s", "d"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def missing_terms(query: str, texts: list[str], ignore: frozenset[str] = frozenset()) -> list[str]:
+    """The question's content words (stemmed) that none of `texts` holds."""
+    held = {stem(w) for text in texts for w in words(text)}
+    return [t for t in query_terms(query) if t not in ignore and stem(t) not in held]

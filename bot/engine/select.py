@@ -14,11 +14,12 @@ import numpy as np
 from bot.engine.answer import Answer, Citation, SourceRef, closest_sources, source_ref
 from bot.engine.attribution import Attribution, attribute
 from bot.engine.evidence import holds_answer_kind
-from bot.engine.sentences import MIN_SENTENCE_CHARS, passage_sentence_spans
+from bot.engine.sentences import MIN_SENTENCE_CHARS, passage_sentence_roles, passage_sentence_spans
+from ingest.structure import FALLBACK_ROLES, QUOTABLE_ROLES
 from vectorstore.embeddings import Embedder
 from vectorstore.records import Passage
 from vectorstore.sentence_vectors import decode as decode_sentence_vectors
-from vectorstore.terms import distinctive_shares, query_terms, term_coverage, words
+from vectorstore.terms import distinctive_shares, missing_terms, query_terms, term_coverage, words
 
 MAX_QUOTES_PER_DOCUMENT = 3
 SAME_DOCUMENT_PENALTY = 0.02
@@ -61,6 +62,21 @@ RESCUE_MIN_SIM = 0.3
 # question's words or is close in meaning: "Who is the mayor of Port Ellery?" over an article
 # that names no mayor finds names (coverage 0.2, cosine 0.4) but nothing about a mayor. On
 # MultiHop-RAG dev this abstains on 3 of 99 answerable "who" questions.
+# A key-point bullet and the body sentence it summarises are this close (messy test corpus:
+# "About 1,800 warehouse workers walked out…" vs the body's sentence, 0.7-0.9).
+SAME_FACT = 0.6
+# Captions and key points that no body sentence repeats may be quoted, but a body sentence about
+# as relevant comes first (a caption describes a photo, a bullet summarises).
+FALLBACK_PENALTY = 0.1
+# A short typed question ("Who designed the stadium?", "When will the mine reopen?") whose
+# specific words the story never uses is not answered by it, however close its sentences are in
+# meaning, unless one is very close. Words that ask rather than name are not counted.
+SHORT_QUESTION_TERMS = 7
+MISSING_TERM_OVERRIDE_SIM = 0.65
+ASKING_WORDS = frozenset(
+    "much many far long full big large small high low old new going up down take takes get gets make makes "
+    "say says said will would can could do does did happen happened happening cost costs number total".split()
+)
 TYPED_MIN_COVERAGE = 0.35
 TYPED_MIN_SIM = 0.45
 
@@ -81,6 +97,7 @@ class Candidate:
     sim: float = 0.0  # the sentence's own cosine to the question (sentence-level evidence for abstention)
     fits: bool = True  # holds what the question asks for (bot/engine/evidence.py)
     coverage: float = 0.0  # share of all the question's words it holds (vectorstore.terms.term_coverage)
+    role: str = "body"  # its role in the article (ingest/structure.py); captions and key points are fallbacks
 
 
 def candidates_of(passages: list[Passage]) -> list[Candidate]:
@@ -90,14 +107,17 @@ def candidates_of(passages: list[Passage]) -> list[Candidate]:
         spans, stored = passage_sentence_spans(passage)
         # vectors were stored for exactly the stored spans; chunks without either get none
         pooled = decode_sentence_vectors(passage.extra.get("sentence_vectors", ""), len(spans)) if stored else []
+        roles = passage_sentence_roles(passage, len(spans)) if stored else ("body",) * len(spans)
         for i, (s, e) in enumerate(spans):
             start, end = passage.start + s, passage.start + e
             text = passage.text[s:e]
             key = (passage.document_id, start)
-            if key in seen or len(text) < MIN_SENTENCE_CHARS:
-                continue
+            if key in seen or len(text) < MIN_SENTENCE_CHARS or roles[i] not in QUOTABLE_ROLES:
+                continue  # headlines, bylines and datelines are never evidence
             seen.add(key)
-            found.append(Candidate(passage, start, end, text, rank=rank, pooled=pooled[i] if pooled else None))
+            found.append(Candidate(
+                passage, start, end, text, rank=rank, pooled=pooled[i] if pooled else None, role=roles[i],
+            ))
     return found
 
 
@@ -127,6 +147,7 @@ def _select(candidates: list[Candidate], settings, outlets: set[str] = frozenset
     included, from any outlet: showing one side of a contested story would mislead.
     """
     relevant = [c for c in candidates if c.vector is not None and c.relevance >= settings.min_sentence_score]
+    relevant = [c for c in relevant if c.role not in FALLBACK_ROLES or not _said_in_the_body(c, relevant)]
     if relevant:  # a sentence far less relevant than the best is from another story
         floor = max(c.relevance for c in relevant) - settings.quote_relevance_spread
         relevant = [c for c in relevant if c.relevance >= floor]
@@ -161,6 +182,26 @@ def _select(candidates: list[Candidate], settings, outlets: set[str] = frozenset
             chosen.remove(min(reports, key=lambda c: c.score))
         chosen.append(best_dispute)
     return chosen
+
+
+def _said_in_the_body(c: Candidate, others: list[Candidate]) -> bool:
+    """A caption or key-point bullet is quoted only when no body sentence of its article says the
+    same: a summary line repeats the story, the body is where it is reported (and attributed)."""
+    return any(
+        o.role == "body" and o.passage.document_id == c.passage.document_id and float(o.vector @ c.vector) >= SAME_FACT
+        for o in others
+    )
+
+
+def _asks_what_the_story_never_mentions(query: str, passages: list[Passage], embedded: list[Candidate]) -> bool:
+    """A short question naming something (a designer, a reopening) absent from every passage of the
+    story it is about (passages close to the best one), with no sentence very close in meaning."""
+    if len(query_terms(query)) > SHORT_QUESTION_TERMS or any(c.sim >= MISSING_TERM_OVERRIDE_SIM for c in embedded):
+        return False
+    best = max(p.score for p in passages)
+    articles = {p.document_id for p in passages if p.score >= best - 0.15}
+    story = [text for p in passages if p.document_id in articles for text in (p.text, p.title)]
+    return bool(missing_terms(query, story, ASKING_WORDS))
 
 
 def _answers_kind(c: Candidate) -> bool:
@@ -219,7 +260,11 @@ def compose_answer(
             candidate.sim = sim
             candidate.fits = holds_answer_kind(candidate.text, answer_kind, query)
             candidate.relevance = 0.75 * sim + 0.25 * candidate.passage.score
-            candidate.score = candidate.relevance + candidate.keywords + (ANSWER_KIND_BONUS if candidate.fits and answer_kind != "other" else 0.0)
+            candidate.score = (
+                candidate.relevance + candidate.keywords
+                + (ANSWER_KIND_BONUS if candidate.fits and answer_kind != "other" else 0.0)
+                - (FALLBACK_PENALTY if candidate.role in FALLBACK_ROLES else 0.0)
+            )
             candidate.vector = vector
             candidate.attribution = attribute(candidate.text)  # only shortlisted sentences can be quoted
 
@@ -227,6 +272,8 @@ def compose_answer(
     for candidate, coverage in zip(embedded_ones, term_coverage(query, [set(words(c.text)) for c in embedded_ones])):
         candidate.coverage = coverage
     if top < settings.min_passage_score and not any(_answers_alone(c, settings) for c in embedded_ones):
+        return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
+    if answer_kind != "other" and _asks_what_the_story_never_mentions(query, passages, embedded_ones):
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
     chosen = _select(candidates, settings, outlets)
     if answer_kind != "other" and not any(_answers_kind(c) for c in chosen):

@@ -15,6 +15,7 @@ from bot.library.sources import Sources, now_iso
 from ingest.chunking import chunk_document, chunk_sentences, embedding_text
 from ingest.document import SourceDocument, document_id_for
 from ingest.errors import IngestError
+from ingest.structure import encode_roles
 from ingest.text import encode_spans
 from vectorstore.errors import StoreError
 from vectorstore.records import AuditEntry, ChunkRecord, DocumentRecord
@@ -298,6 +299,7 @@ class Ingestor:
         records = [
             ChunkRecord(
                 c.index, c.text, c.start, c.end, [float(x) for x in v], sentences=encode_spans(chunk_spans),
+                sentence_roles=encode_roles(c.sentence_roles) if len(c.sentence_roles) == len(chunk_spans) else "",
                 sentence_vectors=encode_sentence_vectors(pooled),
             )
             for c, v, chunk_spans, pooled in zip(chunks, vectors, spans, sentence_vectors)

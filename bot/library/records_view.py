@@ -20,6 +20,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ingest.structure import decode_roles
 from ingest.text import decode_spans, sentence_spans
 from vectorstore.records import DocumentRecord
 
@@ -83,6 +84,9 @@ def chunk_roles(meta: dict, count: int) -> list[str] | None:
         return None
     roles = raw
     if isinstance(raw, str):
+        decoded = decode_roles(raw, count)  # the ingest side's encoding (ingest/structure.py)
+        if decoded is not None:
+            return list(decoded)
         try:
             roles = json.loads(raw)
         except ValueError:
