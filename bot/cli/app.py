@@ -111,24 +111,39 @@ def ask(ctx: click.Context, question: str, k: int | None, since: str | None, unt
                                  until=until_date and until_date.isoformat(), as_json=as_json, llm=llm)
         if outcome.status == "served":
             click.echo(outcome.output)
+            _show_answer_id(outcome.answer_id, as_json)
             sys.exit(outcome.exit_code)
     if _llm_mode(ctx, llm):
         from bot.llm.terminal import stream_to_terminal, synthesis_json
 
-        options = dict(k=k, scope=scope, since=since_date, until=until_date)
+        bot, options = library(ctx), dict(k=k, scope=scope, since=since_date, until=until_date)
         if as_json:
-            emit_json(synthesis_json(library(ctx).ask_llm(question, **options)))
+            result = bot.ask_llm(question, **options)
+            asked = bot.record(result, scope=scope, via="cli")
+            emit_json({**synthesis_json(result), **({"answer_id": asked.answer_id} if asked else {})})
         else:
-            stream_to_terminal(library(ctx), question, click.echo, **options)
+            asked = bot.record(stream_to_terminal(bot, question, click.echo, **options), scope=scope, via="cli")
+            _show_answer_id(asked.answer_id if asked else "", as_json)
         return
     bot = library(ctx)
-    click.echo(daemon.ask_output(bot.ask(question, k=k, scope=scope, since=since_date, until=until_date), as_json))
+    answer = bot.ask(question, k=k, scope=scope, since=since_date, until=until_date)
+    asked = bot.record(answer, scope=scope, via="cli")  # the answer id: for 'citebot feedback', and 'citebot gaps'
+    click.echo(daemon.ask_output(answer, as_json, asked.answer_id if asked else ""))
+    _show_answer_id(asked.answer_id if asked else "", as_json)
     if outcome is not None and outcome.status == "absent" and _autostart(bot.settings.daemon_autostart):
         sys.stdout.flush()  # the answer is out; starting the daemon must not delay it
         try:
             daemon.start_in_background()
         except (OSError, daemon.DaemonError) as err:  # only a missed speed-up: say so in the log
             log.warning("could not start the daemon: %s", err)
+
+
+def _show_answer_id(answer_id: str, as_json: bool) -> None:
+    """After a text answer, its id on stderr (JSON carries it as `answer_id`)."""
+    if answer_id and not as_json:
+        from bot.cli.feedback import answer_id_line
+
+        click.echo(answer_id_line(answer_id), err=True)
 
 
 def _autostart(setting: bool | None) -> bool:
