@@ -48,10 +48,14 @@ OTHER_TOPIC = "Who won the mayoral election in Springfield?"
 
 
 class Clock:
-    """An adjustable "now" for `Citebot(clock=...)`: retention is tested by moving it, not by waiting."""
+    """An adjustable "now" for `Citebot(clock=...)`: retention is tested by moving it, not by waiting.
+
+    It starts a day before the real time, so a `citebot` process run by the test (real clock) still
+    finds the questions recorded with it within the retention.
+    """
 
     def __init__(self, start: dt.datetime | None = None) -> None:
-        self.now = start or dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
+        self.now = start or dt.datetime.now(dt.timezone.utc).replace(microsecond=0) - dt.timedelta(days=1)
 
     def __call__(self) -> dt.datetime:
         return self.now

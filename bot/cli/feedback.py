@@ -98,8 +98,9 @@ def render_gaps(report) -> str:
         lines = [f"{g.count:>3}\u00d7  {terminal_safe(g.question)}",
                  f"      last asked {g.newest[:16].replace('T', ' ')} \u00b7 {why} \u00b7 answer id {g.answer_id}"]
         lines += [f"      also asked: {terminal_safe(v)}" for v in g.also_asked]
+        label = "now cites" if now else "closest" if g.abstained else "cited"  # a wrong answer's own sources
         for s in (g.now_cites if now else g.closest):
-            lines.append(f"      {'now cites' if now else 'closest'}: {source(s)}")
+            lines.append(f"      {label}: {source(s)}")
         if not now and not g.closest:
             lines.append("      closest: (no source came near)")
         return lines

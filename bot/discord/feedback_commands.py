@@ -41,7 +41,7 @@ def _entry(group, *, now: bool) -> str:
              f"last asked {group.newest[:16].replace('T', ' ')} UTC \u00b7 {why}"]
     lines += [f"also asked: \u201c{neutralise(v)}\u201d" for v in group.also_asked]
     sources = group.now_cites if now else group.closest
-    label = "now cites" if now else "closest"
+    label = "now cites" if now else "closest" if group.abstained else "cited"  # a wrong answer's own sources
     lines += [f"{label}: {_source(s)}" for s in sources] or [f"{label}: no source came near"]
     return trim("\n".join(lines), ENTRY_MAX)
 
