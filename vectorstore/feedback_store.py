@@ -268,6 +268,8 @@ class FeedbackStore:
         if before_ts is not None:
             clauses.append({"asked_ts": {"$lt": before_ts}})
         ids = [m["answer_id"] for m in self._rows(self._questions, list(clauses))]
+        if not ids and before_ts is not None:
+            return 0  # votes and re-checks carry their question's time: none of them is older either
         recheck_clauses = [*clauses, {"kind": "recheck"}]
         with self._writing():
             for offset in range(0, len(ids), _BATCH):

@@ -114,6 +114,9 @@ class Feedback:
         except StoreError as err:
             log.warning("could not record a question (the answer is shown without feedback buttons): %s", err)
             return None
+        except Exception:  # a bug here must not cost the member an answer already computed
+            log.exception("recording a question failed (the answer is shown without feedback buttons)")
+            return None
         return record
 
     def _record_for(self, result, scope: str, via: str) -> QuestionRecord:
