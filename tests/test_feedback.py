@@ -136,3 +136,14 @@ def test_feedback_on_an_unknown_id_is_one_error_line_and_exit_2(cli_museum_home)
     result = citebot(cli_museum_home, "feedback", "0123456789ab", "helpful")
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith("citebot: error: no recorded answer") and result.stderr.count("\n") == 1
+
+
+def test_chat_records_each_answer_and_prints_its_id(cli_museum_home, embedder):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CITEBOT_")}
+    env.update(CITEBOT_HOME=str(cli_museum_home), HF_HUB_OFFLINE="1")
+    result = subprocess.run([sys.executable, "-m", "bot", "chat"], cwd=REPO, env=env, capture_output=True, text=True,
+                            timeout=180, input=f"{MUSEUM_QUESTION}\n{BRIDGE_QUESTION}\n")
+    assert result.returncode == 0, result.stderr
+    ids = [line.split()[2] for line in result.stderr.splitlines() if line.startswith("answer id ")]
+    bot = Citebot(make_settings(cli_museum_home), embedder=embedder)
+    assert [bot.feedback.question(i).question for i in ids] == [MUSEUM_QUESTION, BRIDGE_QUESTION]

@@ -176,10 +176,13 @@ def chat(ctx: click.Context, scope: str | None, llm: bool | None) -> None:
             if use_llm:
                 from bot.llm.terminal import stream_to_terminal
 
-                stream_to_terminal(bot, question, click.echo, history=history, scope=scope)
+                result = stream_to_terminal(bot, question, click.echo, history=history, scope=scope)
                 click.echo()
             else:
-                click.echo(render_answer(bot.ask(question, history=history, scope=scope)) + "\n")
+                result = bot.ask(question, history=history, scope=scope)
+                click.echo(render_answer(result) + "\n")
+            asked = bot.record(result, scope=scope, via="cli")
+            _show_answer_id(asked.answer_id if asked else "", False)
         except USER_ERRORS as err:
             click.echo(f"citebot: error: {err}", err=True)
             continue

@@ -3,7 +3,7 @@
 Why recording is an explicit call (`Citebot.record`) and not a side effect of `Citebot.ask`:
 `ask` is a read that many callers make — `citebot eval` and `bench` thousands of times, the
 daemon's warm-up, the LangChain retriever, tests against shared fixture stores — and none of them
-asks for a person. The adapters that do (`citebot ask`, the daemon serving it, the Discord bot)
+asks for a person. The adapters that do (`citebot ask` and `chat`, the daemon serving ask, Discord)
 must show the answer id anyway (on stderr, in the buttons' custom ids), so they call `record`
 with the answer they got and use the id it returns. The operator's switch is the
 `record_questions` setting: off, nothing is stored and answers carry no id and no buttons.
