@@ -11,6 +11,7 @@ from bot.cli.app import cli
 from bot.cli.bench import bench_command
 from bot.cli.daemon import daemon_command
 from bot.cli.evaluate import eval_command
+from bot.cli.feedback import feedback_command, gaps_command
 from bot.cli.feeds import feeds_command, watch_command
 from bot.cli.records import edit_command, show_command
 from bot.cli.store import export_command, import_command
@@ -21,7 +22,7 @@ from bot.discord.command import discord_command
 # Command modules keep their heavy imports inside the command functions, so `citebot ask` stays
 # fast to start.
 for command in (discord_command, trust_command, export_command, import_command, bench_command, eval_command, daemon_command,
-                feeds_command, watch_command, show_command, edit_command):
+                feeds_command, watch_command, show_command, edit_command, feedback_command, gaps_command):
     cli.add_command(command)
 daemon_command.add_command(run_command)
 

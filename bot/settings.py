@@ -279,6 +279,23 @@ class Settings(BaseSettings):
         description="Database on the Chroma server (created on first use), so one server can hold several separate stores; empty = Chroma's default database.",
     )
 
+    # -- feedback on answers and coverage gaps (docs/feedback.md) --------------------------------
+    record_questions: bool = Field(
+        default=True,
+        description="Keep each question asked through `citebot ask` or Discord (text, scope, time, cited or closest sources) "
+        "so members can rate the answer and moderators see unanswered questions in `citebot gaps` / /gaps. Off: nothing is "
+        "stored and answers carry no answer id and no feedback buttons.",
+    )
+    question_retention_days: int = Field(
+        default=90, ge=1,
+        description="Stored questions and the votes on their answers are deleted this many days after the question was asked.",
+    )
+    gap_similarity: float = Field(
+        default=0.7, ge=0.0, le=1.0,
+        description="Gap questions whose embeddings' cosine reaches this are listed as one row with a count (measured in "
+        "docs/feedback.md: at 0.7, 85% of paraphrase pairs group and other topics stay apart).",
+    )
+
     @field_validator("chroma_url", "chroma_database", "llm_model", "llm_base_url", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:

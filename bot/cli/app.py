@@ -121,24 +121,31 @@ def ask(ctx: click.Context, question: str, k: int | None, since: str | None, unt
                                  until=until_date and until_date.isoformat(), as_json=as_json, llm=llm)
         if outcome.status == "served":
             click.echo(outcome.output)
+            _show_answer_id(outcome.answer_id, as_json)
             sys.exit(outcome.exit_code)
     if _llm_mode(ctx, llm):
         from bot.llm.terminal import stream_to_terminal, synthesis_json
 
-        options = dict(k=k, scope=scope, since=since_date, until=until_date)
+        bot, options = library(ctx), dict(k=k, scope=scope, since=since_date, until=until_date)
         if as_json:
-            result = library(ctx).ask_llm(question, **options)
-            emit_json({**synthesis_json(result), "question_truncated": result.extractive.question_truncated})
+            result = bot.ask_llm(question, **options)
+            asked = bot.record(result, scope=scope, via="cli")
+            emit_json({**synthesis_json(result), "question_truncated": result.extractive.question_truncated,
+                       **({"answer_id": asked.answer_id} if asked else {})})
         else:
-            result = stream_to_terminal(library(ctx), question, click.echo, **options)
+            result = stream_to_terminal(bot, question, click.echo, **options)
             if result.extractive.empty_store:
                 click.echo(daemon.empty_store_line(result.extractive), err=True)
+            asked = bot.record(result, scope=scope, via="cli")
+            _show_answer_id(asked.answer_id if asked else "", as_json)
         _note_truncation(result.extractive)
         return
     bot = library(ctx)
     answer = bot.ask(question, k=k, scope=scope, since=since_date, until=until_date)
-    click.echo(daemon.ask_output(answer, as_json))
+    asked = bot.record(answer, scope=scope, via="cli")  # the answer id: for 'citebot feedback', and 'citebot gaps'
+    click.echo(daemon.ask_output(answer, as_json, asked.answer_id if asked else ""))
     _note_truncation(answer)
+    _show_answer_id(asked.answer_id if asked else "", as_json)
     if outcome is not None and outcome.status == "absent" and _autostart(bot.settings.daemon_autostart):
         sys.stdout.flush()  # the answer is out; starting the daemon must not delay it
         try:
@@ -163,6 +170,14 @@ def _started_note(idle_s: float) -> str:
     lifetime = f"it exits after {idle_s / 60:g} min without a question" if idle_s else "it runs until stopped"
     return ("citebot: started a background daemon so the next ask answers faster "
             f"({lifetime}; `citebot daemon stop` ends it; CITEBOT_DAEMON_AUTOSTART=false turns this off).")
+
+
+def _show_answer_id(answer_id: str, as_json: bool) -> None:
+    """After a text answer, its id on stderr (JSON carries it as `answer_id`)."""
+    if answer_id and not as_json:
+        from bot.cli.feedback import answer_id_line
+
+        click.echo(answer_id_line(answer_id), err=True)
 
 
 def _autostart(setting: bool | None) -> bool:
@@ -195,12 +210,14 @@ def chat(ctx: click.Context, scope: str | None, llm: bool | None) -> None:
             if use_llm:
                 from bot.llm.terminal import stream_to_terminal
 
-                stream_to_terminal(bot, question, click.echo, history=history, scope=scope)
+                result = stream_to_terminal(bot, question, click.echo, history=history, scope=scope)
                 click.echo()
             else:
-                answer = bot.ask(question, history=history, scope=scope)
-                click.echo(ask_output(answer, as_json=False) + "\n")  # as `ask` words it, an empty store too
-                _note_truncation(answer)
+                result = bot.ask(question, history=history, scope=scope)
+                click.echo(ask_output(result, as_json=False) + "\n")  # as `ask` words it, an empty store too
+                _note_truncation(result)
+            asked = bot.record(result, scope=scope, via="cli")
+            _show_answer_id(asked.answer_id if asked else "", False)
         except USER_ERRORS as err:
             click.echo(f"citebot: error: {err}", err=True)
             continue

@@ -243,6 +243,7 @@ class AskOutcome:
     status: str
     output: str = ""
     exit_code: int = 0
+    answer_id: str = ""  # the recorded question's id ("" when recording is off)
 
 
 def try_ask(question: str, *, k: int | None, scope: str | None, since: str | None, until: str | None,
@@ -264,7 +265,8 @@ def try_ask(question: str, *, k: int | None, scope: str | None, since: str | Non
         return AskOutcome("absent")
     status = reply.get("status")
     if status == "ok" and isinstance(reply.get("output"), str) and isinstance(reply.get("exit_code"), int):
-        return AskOutcome("served", reply["output"], reply["exit_code"])
+        answer_id = reply.get("answer_id") if isinstance(reply.get("answer_id"), str) else ""
+        return AskOutcome("served", reply["output"], reply["exit_code"], answer_id)
     return AskOutcome(status if status in ("stale", "declined") else "error")
 
 
@@ -362,9 +364,9 @@ def start(paths: DaemonPaths | None = None, *, timeout_s: float = 120.0) -> dict
 
 
 # -- what `ask` prints -------------------------------------------------------------------------------
-def ask_output(answer, as_json: bool) -> str:
+def ask_output(answer, as_json: bool, answer_id: str = "") -> str:
     """The text `citebot ask` echoes for an answer: one function for the in-process and daemon paths,
-    so the two cannot drift apart."""
+    so the two cannot drift apart. `answer_id` (of the recorded question) is a field of the JSON."""
     from bot.engine.render import render_answer
 
     text = empty_store_line(answer) if answer.empty_store else render_answer(answer)
@@ -372,6 +374,8 @@ def ask_output(answer, as_json: bool) -> str:
         return text
     payload = answer.to_dict()
     payload["answer"] = text
+    if answer_id:
+        payload["answer_id"] = answer_id
     return json.dumps(payload, ensure_ascii=False, indent=None)
 
 

@@ -167,12 +167,14 @@ def handle(state: DaemonState, message: object) -> dict:
             since=dt.date.fromisoformat(message["since"]) if message["since"] else None,
             until=dt.date.fromisoformat(message["until"]) if message["until"] else None,
         )
-        output = ask_output(answer, message["json"])
+        asked = bot.record(answer, scope=message["scope"], via="cli")  # the person at the CLI was shown it
+        answer_id = asked.answer_id if asked else ""
+        output = ask_output(answer, message["json"], answer_id)
     except Exception as err:  # the client re-asks in-process and shows the error exactly as it would
         log.warning("ask failed with %s; the client answers in-process", type(err).__name__)
         return {"status": "error", "error": type(err).__name__}
     state.served += 1
-    return {"status": "ok", "output": output, "exit_code": 0}
+    return {"status": "ok", "output": output, "exit_code": 0, "answer_id": answer_id}
 
 
 def _peer_uid(conn: socket.socket) -> int | None:

@@ -25,9 +25,9 @@ from discord.http import Route
 from bot.discord.channels import server_key
 from bot.discord.commands import register_commands
 from bot.discord.feed_commands import register_feed_commands
+from bot.discord.feedback_commands import register_feedback_commands
+from bot.discord.feedback_views import FeedbackHandler, VoteButton
 from bot.discord.format import (
-    Page,
-    answer_pages,
     synthesis_page,
     text_page,
 )
@@ -37,7 +37,7 @@ from bot.discord.policy import (
     scope_for,
 )
 from bot.discord.server_commands import GatedTree, mention_allowed, register_server_commands
-from bot.discord.views import edit_kwargs, fallback_kwargs, more_view, page_kwargs
+from bot.discord.views import edit_kwargs, fallback_kwargs
 from bot.errors import USER_ERRORS, BotError, PermissionDenied, RateLimited
 from bot.library import Citebot
 from bot.llm.render import rendered_updates
@@ -148,8 +148,11 @@ class CitebotDiscord(discord.AutoShardedClient):
         register_commands(self)
         register_feed_commands(self)  # /feeds, self.feeds, self.feed_watch
         register_server_commands(self)  # /settings, self.servers, self.server_rules
+        self.feedback = FeedbackHandler(self, reply_for_error, clock)  # answers' vote buttons (bot/discord/feedback_views.py)
+        register_feedback_commands(self)
 
     async def setup_hook(self) -> None:
+        self.add_dynamic_items(VoteButton)  # presses on any earlier answer's buttons, also from before a restart
         if self.settings.discord_sync_commands:
             synced = await self.tree.sync()
             log.info("synced %d slash commands", len(synced))
@@ -172,11 +175,11 @@ class CitebotDiscord(discord.AutoShardedClient):
         return scope_for(guild_id, per_server=s.discord_per_server_scope, global_scope=s.scope)
 
     # -- questions -------------------------------------------------------------------------
-    async def answer(self, question: str, *, user_id: int, guild_id: int | None, history: list[str]) -> list[Page]:
-        """Rate-limit, then answer off the event loop; returns the pages to send."""
+    async def answer(self, question: str, *, user_id: int, guild_id: int | None, history: list[str]) -> dict:
+        """Rate-limit, then answer off the event loop; returns the first message to send, with its buttons."""
         self.limits.check(user_id, guild_id)
         answer = await asyncio.to_thread(self.citebot.ask, question, history=history, scope=self.scope(guild_id))
-        return answer_pages(answer)
+        return await self.feedback.answer_kwargs(answer, guild_id)
 
     async def stream_answer(
         self, question: str, *, user_id: int, guild_id: int | None, history: list[str],
@@ -202,9 +205,12 @@ class CitebotDiscord(discord.AutoShardedClient):
         sent = None
         async for text, final in rendered_updates(events(), min_interval_s=self.settings.discord_edit_interval_s):
             if final and done and done[0].status != "answered":
-                sent = await show(fallback_kwargs(done[0]))
+                kwargs = fallback_kwargs(done[0])
             else:
-                sent = await show(edit_kwargs(synthesis_page(text)))
+                kwargs = edit_kwargs(synthesis_page(text))
+            if final and done:
+                kwargs = await self.feedback.with_buttons(kwargs, done[0], guild_id)
+            sent = await show(kwargs)
         assert sent is not None  # rendered_updates always ends with the final text
         return sent
 
@@ -223,10 +229,10 @@ class CitebotDiscord(discord.AutoShardedClient):
                 sent = await self._stream_reply(message, question, key)
             else:
                 async with message.channel.typing():
-                    pages = await self.answer(
+                    first = await self.answer(
                         question, user_id=message.author.id, guild_id=message.guild.id, history=self.memory.history(key)
                     )
-                sent = await message.reply(**page_kwargs(pages[0], more_view(pages)), mention_author=False)
+                sent = await message.reply(**first, mention_author=False)
         except Exception as err:  # noqa: BLE001 - every failure becomes one line for the member
             reply = reply_for_error(err, f"mention {message.id} from {message.author.id}")
             await message.reply(reply, mention_author=False)

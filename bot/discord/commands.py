@@ -19,7 +19,7 @@ from bot.discord.format import (
     text_page,
 )
 from bot.discord.records_pages import edit_page, show_pages
-from bot.discord.views import Pager, more_view, page_kwargs
+from bot.discord.views import Pager, page_kwargs
 from bot.errors import BotError
 
 log = logging.getLogger("citebot.discord")
@@ -50,8 +50,8 @@ def register_commands(client) -> None:
                 question, user_id=interaction.user.id, guild_id=interaction.guild_id, history=history, show=show
             )
         else:
-            pages = await client.answer(question, user_id=interaction.user.id, guild_id=interaction.guild_id, history=history)
-            sent = await interaction.followup.send(**page_kwargs(pages[0], more_view(pages)), wait=True)
+            first = await client.answer(question, user_id=interaction.user.id, guild_id=interaction.guild_id, history=history)
+            sent = await interaction.followup.send(**first, wait=True)
         key = key or f"message:{sent.id}"
         client.memory.add(key, question)
         client.memory.link(sent.id, key)

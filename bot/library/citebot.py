@@ -12,12 +12,15 @@ from collections.abc import Callable, Iterable
 
 from bot.engine.answer import Answer
 from bot.library.asking import Asker
+from bot.library.feedback import Feedback, VoteResult
+from bot.library.gaps import GapReport, Gaps
 from bot.library.ingesting import Ingestor, IngestReport, ProgressCallback, ProgressListener
 from bot.library.parts import Parts
 from bot.library.records_view import Edit, SourceView
 from bot.library.sources import Sources
 from bot.settings import Settings
 from vectorstore.embeddings import Embedder
+from vectorstore.feedback_store import QuestionRecord
 from vectorstore.records import AuditEntry, DocumentRecord, Passage, TrustEntry
 
 
@@ -31,7 +34,10 @@ class Citebot:
         self.parts = Parts(settings or Settings(), embedder)
         self.source_registry = Sources(self.parts)
         self.ingestor = Ingestor(self.parts, self.source_registry)
-        self.asker = Asker(self.parts, self.source_registry, clock or (lambda: dt.datetime.now(dt.timezone.utc)))
+        clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+        self.asker = Asker(self.parts, self.source_registry, clock)
+        self.feedback = Feedback(self.parts, clock)
+        self.gap_finder = Gaps(self.feedback, self.source_registry.sources, self.ask)
 
     # -- the opened parts ---------------------------------------------------------------------
     @property
@@ -107,6 +113,29 @@ class Citebot:
     def ask_llm(self, question: str, *, on_sentence: Callable[[str], None] | None = None, **options):
         """Synchronous synthesis answer (CLI): returns the `Synthesis`."""
         return self.asker.ask_llm(question, on_sentence=on_sentence, **options)
+
+    # -- feedback and coverage gaps (bot/library/feedback.py, gaps.py) ------------------------------
+    def record(self, result, *, scope: str | None = None, via: str = "") -> QuestionRecord | None:
+        """Put an answer (or a synthesis result) a person was shown on record; its `answer_id` is what
+        votes name. None if `record_questions` is off or the store failed. `ask` itself never records."""
+        return self.feedback.record(result, scope=scope, via=via)
+
+    def vote(self, answer_id: str, verdict: str, *, member: str, note: str = "", via: str = "",
+             scope: str | None = None) -> VoteResult:
+        """`member` ("discord:<id>", "cli:<user>", stored only as a keyed hash) rates an answer
+        'helpful' or 'wrong'; a second vote replaces the first. `scope`: only an answer given there."""
+        return self.feedback.vote(answer_id, verdict, member=member, note=note, via=via, scope=scope)
+
+    def gaps(self, *, since: dt.date | None = None, scope: str | None = None, limit: int = 50,
+             recheck: bool = True) -> GapReport:
+        """Abstained or voted-wrong questions grouped by meaning, newest first; with `recheck`, groups the
+        current sources now answer are listed apart."""
+        scope = scope if scope is not None else self.settings.scope
+        return self.gap_finder.report(scope=scope, since=since, limit=limit, recheck=recheck)
+
+    def purge_questions(self, *, scope: str | None = None) -> int:
+        """Forget every stored question and vote (of `scope` only, if given); returns how many questions."""
+        return self.feedback.purge_all(scope)
 
     # -- the source registry (bot/library/sources.py) ---------------------------------------------
     def sources(self, scope: str | None = None) -> list[DocumentRecord]:

@@ -100,7 +100,7 @@ class RestApi:
                 return 200, list(self.fake.commands.values())
         m = re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path)
         if m and method == "POST":
-            return 200, self._callback(int(m.group(1)), m.group(2), body or {})
+            return self._callback(int(m.group(1)), m.group(2), body or {})
         m = re.fullmatch(r"/webhooks/(\d+)/([^/]+)", path)
         if m and method == "POST":
             info = self.fake.interactions.get(m.group(2))
@@ -136,11 +136,20 @@ class RestApi:
             return 204, None
         return 404, {"message": f"fake Discord has no route {method} {path}", "code": 0}
 
-    def _callback(self, interaction_id: int, token: str, body: dict) -> dict:
-        """Interaction responses: 4 message, 5 deferred ("thinking"), 6 deferred update, 7 update message."""
+    def _callback(self, interaction_id: int, token: str, body: dict) -> tuple[int, dict]:
+        """Interaction responses: 4 message, 5 deferred ("thinking"), 6 deferred update, 7 update message.
+
+        Like Discord, an interaction is answered once: a second callback is refused (40060), and 6 and 7
+        are only for component interactions; 7 replaces the pressed message's content, embeds or buttons.
+        """
         kind = body.get("type")
         data = body.get("data") or {}
         info = self.fake.interactions.get(token, {"channel_id": 0})
+        if info.get("responded"):
+            return 400, {"message": "Interaction has already been acknowledged.", "code": 40060}
+        if kind in (6, 7) and info.get("kind") != 3:
+            return 400, {"message": "Invalid interaction response type for this interaction", "code": 50035}
+        info["responded"] = True
         resource: dict = {"type": kind}
         message_id = None
         if kind == 4:
@@ -150,9 +159,14 @@ class RestApi:
         elif kind == 5:
             msg = self._new_message(info["channel_id"], {"flags": data.get("flags", 0) | 128}, webhook=True)
             info["original"] = message_id = int(msg["id"])
-        return {
+        elif kind == 7 and info.get("message_id") in self.fake.messages:
+            msg = self.fake.messages[info["message_id"]]
+            msg.update({k: v for k, v in data.items() if k in ("content", "embeds", "components")})
+            message_id = int(msg["id"])
+            resource["message"] = msg
+        return 200, {
             "interaction": {
-                "id": str(interaction_id), "type": 2, "activity_instance_id": None,
+                "id": str(interaction_id), "type": info.get("kind", 2), "activity_instance_id": None,
                 "response_message_id": str(message_id) if message_id else None,
                 "response_message_loading": kind == 5, "response_message_ephemeral": bool(data.get("flags", 0) & 64),
             },

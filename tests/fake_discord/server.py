@@ -157,7 +157,9 @@ class FakeDiscord:
         }
         if message is not None:
             payload["message"] = message
-        self.interactions[sent.token] = {"id": sent.id, "channel_id": channel_id, "guild_id": guild.id, "original": None}
+        self.interactions[sent.token] = {"id": sent.id, "channel_id": channel_id, "guild_id": guild.id, "original": None,
+                                         "kind": kind, "message_id": int(message["id"]) if message else None,
+                                         "responded": False}
         return payload, sent
 
     async def send_command(self, guild: FakeGuild, user: dict, name: str, options: dict | None = None, *,
@@ -190,7 +192,14 @@ class FakeDiscord:
         return sent
 
     async def press_button(self, guild: FakeGuild, user: dict, message: dict, custom_id: str) -> SentInteraction:
-        """Deliver a button press (INTERACTION_CREATE type 3) on a message the bot sent."""
+        """Deliver a button press (INTERACTION_CREATE type 3, MESSAGE_COMPONENT) on a message the bot sent.
+
+        As Discord does, only a button that is on the message can be pressed, and the message is sent
+        as Discord holds it now (after any edits), so a press on an old message carries its current buttons.
+        """
+        message = self.messages.get(int(message["id"]), message)
+        buttons = [c.get("custom_id") for row in message.get("components") or [] for c in row.get("components", [])]
+        assert custom_id in buttons, f"no button {custom_id!r} on message {message['id']} (it has {buttons})"
         data = {"custom_id": custom_id, "component_type": 2}
         payload, sent = self._interaction(3, guild, user, data, channel_id=int(message["channel_id"]), roles=(),
                                           manage_guild=False, message=message)
