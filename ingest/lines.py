@@ -38,6 +38,7 @@ _DATE_LEFTOVER = re.compile(
     r"(?:[\s,.;:|·–—/()-]|\b(?:at|on)\b|\d{1,2}[:.]\d{2}|\b[ap]\.?m\.?|\b[A-Z]{2,5}\b"
     r"|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b)*"
 )
+_DIGIT = re.compile(r"\d")
 _DATE_LINE = re.compile(
     r"(?:Last\s+)?(?:Updated|Published|Posted|First\s+published|Modified)(?:\s+on)?\s*:?\s*", re.IGNORECASE
 )
@@ -68,14 +69,14 @@ def _only_date(text: str) -> str:
 def date_line(line: str, *, bare: bool = False) -> tuple[str, str]:
     """("published" | "updated", ISO date) for a dateline-of-record such as "Updated 4 Oct 2025" or
     "Published: October 4, 2025 10:32 GMT"; with `bare`, a line that is only a date counts too."""
-    if len(line) > 90 or not any(ch.isdigit() for ch in line):
+    if len(line) > 90:
         return "", ""
     match = _DATE_LINE.match(line)
     if match:
         iso = _only_date(line[match.end():])
         kind = "updated" if line[:match.end()].lower().lstrip().startswith(("updated", "last", "modified")) else "published"
         return (kind, iso) if iso else ("", "")
-    if bare and len(line) <= 50:
+    if bare and len(line) <= 50 and _DIGIT.search(line):
         iso = _only_date(line)
         return ("published", iso) if iso else ("", "")
     return "", ""
@@ -205,20 +206,30 @@ _CREDIT_TAIL = re.compile(
     rf"(?:(?<=[.!?”\"’)])\s*(?P<a>{_ANY}|{_NAME}(?:\s\|\s{_NAME})+)"
     rf"|\s(?P<b>(?:Credit|CREDIT|Photo|Photograph|Image|Picture)s?\s*:\s*\S[^\n]{{0,100}}))$"
 )
-_CREDIT_HINT = re.compile(r"/|\||Getty|Shutterstock|iStock|Alamy|\bvia\b|(?:Credit|CREDIT|Photo|PHOTO|Photograph|Image|Picture|Illustration|Video)s?\s*(?::|by\b)")
 _TAIL = 180  # credits are short: only the end of a line is searched
+_HINTS = ("/", "|", "Getty", "via ", "hoto", "redit", "REDIT", "HOTO", "mage", "icture", "llustration", "Video",
+          "Shutterstock", "iStock", "Alamy")
+
+
+def _may_end_in_credit(text: str) -> bool:
+    """Cheap test first (these run on every line): a credit does not end like a sentence ("…year.",
+    "…said:") and always holds a slash, a pipe, an agency or a photo word."""
+    last = text[-1]
+    if last in "!?”\"’:;," or (last == "." and (text[-2:-1].islower() or text[-2:-1].isdigit())):
+        return False
+    return any(hint in text for hint in _HINTS)
 
 
 def is_credit_line(line: str) -> bool:
     """The whole line is a photo credit: "AP Photo/Name", "Credit: Getty", "(AFP via Getty Images)"."""
-    return len(line) <= 140 and bool(_CREDIT_HINT.search(line)) and _CREDIT_LINE.fullmatch(line) is not None
+    return len(line) <= 140 and _may_end_in_credit(line) and _CREDIT_LINE.fullmatch(line) is not None
 
 
 def credit_tail(line: str) -> int:
     """Where a credit glued to the end of a caption line starts ("…on Friday.AP Photo/Name"), or -1."""
     tail_start = max(0, len(line) - _TAIL)
     tail = line[tail_start:]
-    if not _CREDIT_HINT.search(tail):
+    if not _may_end_in_credit(tail):
         return -1
     match = _CREDIT_TAIL.search(tail)
     if not match:
@@ -257,6 +268,7 @@ _RESERVED = re.compile(r"[.,]?\s*all rights reserved.*$", re.IGNORECASE)
 class Trailer:
     outlet: str = ""  # the outlet it names ("Read the original article on X", "© 2025 X"), if any
     opens_list: bool = False  # "Related:", "Read more:" — the bullets after it are trailers too
+    copyright: bool = False  # a "© 2025 Outlet" line: a weaker sign of the outlet than "Read the original…"
 
 
 def trailer(line: str) -> Trailer | None:
@@ -268,7 +280,7 @@ def trailer(line: str) -> Trailer | None:
         match = _COPYRIGHT.match(line)
         if match:
             name = _RESERVED.sub("", match.group("name"))
-            return Trailer(outlet_name(re.sub(r"^(?:by|of)\s+", "", name, flags=re.IGNORECASE)))
+            return Trailer(outlet_name(re.sub(r"^(?:by|of)\s+", "", name, flags=re.IGNORECASE)), copyright=True)
     match = _TRAILER.match(line) or _FOLLOW_NAME.match(line) or _MORE.match(line)
     if not match:
         return None

@@ -106,7 +106,7 @@ class _Recogniser:
         found = lines.trailer(line)
         if found:
             if found.outlet:
-                self.outlets.setdefault("copyright" if line[0] in "©(Cc" else "trailer", found.outlet)
+                self.outlets.setdefault("copyright" if found.copyright else "trailer", found.outlet)
             self.list_role = "trailer" if found.opens_list else ""
             self.add(start, end, "trailer")
             return
