@@ -17,7 +17,7 @@ from bot.engine.rerank import rerank
 from bot.engine.safe_text import terminal_safe
 from bot.engine.select import compose_answer
 from bot.errors import BadQuestion
-from bot.library.parts import Parts
+from bot.library.parts import OnParts, Parts
 from bot.library.sources import Sources
 from vectorstore.query_analysis import (
     answer_kind,
@@ -40,35 +40,20 @@ def clean_question(question: str | None) -> tuple[str, bool]:
     return question[:MAX_QUESTION_CHARS].rstrip(), True
 
 
-class Asker:
+class Asker(OnParts):
     """Answers questions from the store of `parts`, with the trust tiers of `sources`."""
 
     def __init__(self, parts: Parts, sources: Sources, clock: Callable[[], dt.datetime]) -> None:
-        self._parts = parts
+        super().__init__(parts)
         self._sources = sources
         # "Now" for freshness notes; injectable so tests can pin the date an answer is given.
         self._clock = clock
-
-    @property
-    def settings(self):
-        return self._parts.settings
-
-    @property
-    def embedder(self):
-        return self._parts.embedder
-
-    @property
-    def retriever(self):
-        return self._parts.retriever
 
     def registry(self, scope: str | None):
         return self._sources.registry(scope)
 
     def sources(self, scope: str | None):
         return self._sources.sources(scope)
-
-    def _scope(self, scope: str | None) -> str:
-        return scope if scope is not None else self.settings.scope
 
     def ask(
         self,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.engine.trust import Registry, UntrustedSource
-from bot.library.parts import Parts
+from bot.library.parts import OnParts, Parts
 from bot.library.sources import Sources, now_iso
 from ingest.chunking import chunk_document, chunk_sentences, embedding_text
 from ingest.document import SourceDocument, document_id_for
@@ -82,38 +82,15 @@ class IngestProgress:
 ProgressListener = Callable[[IngestProgress], None]
 
 
-class Ingestor:
+class Ingestor(OnParts):
     """Puts articles into the store of `parts`, consulting the trust tiers of `sources`."""
 
     def __init__(self, parts: Parts, sources: Sources) -> None:
-        self._parts = parts
+        super().__init__(parts)
         self._sources = sources
-
-    @property
-    def settings(self):
-        return self._parts.settings
-
-    @property
-    def store(self):
-        return self._parts.store
-
-    @property
-    def embedder(self):
-        return self._parts.embedder
-
-    @property
-    def retriever(self):
-        return self._parts.retriever
-
-    @property
-    def read_limits(self):
-        return self._parts.read_limits
 
     def registry(self, scope: str | None) -> Registry:
         return self._sources.registry(scope)
-
-    def _scope(self, scope: str | None) -> str:
-        return scope if scope is not None else self.settings.scope
 
     def ingest(
         self,

@@ -82,3 +82,33 @@ class Parts:
             follow_feed_links=s.follow_feed_links,
         )
 
+
+class OnParts:
+    """Base of the library's workers (sources, ingesting, asking): each reads the one shared
+    `Parts`, so a setting replaced on the `Citebot` is the one every worker sees."""
+
+    def __init__(self, parts: Parts) -> None:
+        self._parts = parts
+
+    @property
+    def settings(self) -> Settings:
+        return self._parts.settings
+
+    @property
+    def store(self) -> ChromaStore:
+        return self._parts.store
+
+    @property
+    def embedder(self) -> Embedder:
+        return self._parts.embedder
+
+    @property
+    def retriever(self) -> Retriever:
+        return self._parts.retriever
+
+    @property
+    def read_limits(self) -> ReadLimits:
+        return self._parts.read_limits
+
+    def _scope(self, scope: str | None) -> str:
+        return scope if scope is not None else self.settings.scope

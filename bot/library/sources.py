@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from bot.engine.trust import TIERS, UNKNOWN, Registry, normalise_domain
 from bot.errors import BotError, SourceNotKnown
-from bot.library.parts import Parts
+from bot.library.parts import OnParts
 from bot.library.records_view import EDITABLE, Edit, SourceView, assemble
 from vectorstore.records import CITATION_FIELDS, AuditEntry, DocumentRecord, TrustEntry
 
@@ -41,22 +41,8 @@ def checked_field(name: str, value: str) -> str:
     return value
 
 
-class Sources:
+class Sources(OnParts):
     """Stored articles, trust tiers and the audit log of one store."""
-
-    def __init__(self, parts: Parts) -> None:
-        self._parts = parts
-
-    @property
-    def settings(self):
-        return self._parts.settings
-
-    @property
-    def store(self):
-        return self._parts.store
-
-    def _scope(self, scope: str | None) -> str:
-        return scope if scope is not None else self.settings.scope
 
     def sources(self, scope: str | None = None) -> list[DocumentRecord]:
         return self.store.list_documents(self._scope(scope))
