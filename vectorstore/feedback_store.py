@@ -210,7 +210,7 @@ class FeedbackStore:
         return [_question(m) for m in self._rows(self._questions, clauses)]
 
     def _rows(self, collection, clauses: list[dict]) -> Iterator[dict]:
-        where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        where = _where(clauses)
         offset = 0
         while True:
             got = self._call(collection.get, where=where, include=["metadatas"], limit=_BATCH, offset=offset)
@@ -270,16 +270,19 @@ class FeedbackStore:
         ids = [m["answer_id"] for m in self._rows(self._questions, list(clauses))]
         if not ids and before_ts is not None:
             return 0  # votes and re-checks carry their question's time: none of them is older either
-        recheck_clauses = [*clauses, {"kind": "recheck"}]
         with self._writing():
             for offset in range(0, len(ids), _BATCH):
                 self._call(self._questions.delete, ids=ids[offset:offset + _BATCH])
-            where_votes = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
-            if where_votes is None:
-                all_votes = [self.vote_id(m["answer_id"], m["member"]) for m in self._rows(self._votes, [])]
-                for offset in range(0, len(all_votes), _BATCH):
-                    self._call(self._votes.delete, ids=all_votes[offset:offset + _BATCH])
-            else:
-                self._call(self._votes.delete, where=where_votes)
-            self._call(self._meta.delete, where=recheck_clauses[0] if len(recheck_clauses) == 1 else {"$and": recheck_clauses})
+            if clauses:
+                self._call(self._votes.delete, where=_where(clauses))
+            else:  # Chroma deletes by filter or by ids, never "everything": list them
+                every = [self.vote_id(m["answer_id"], m["member"]) for m in self._rows(self._votes, [])]
+                for offset in range(0, len(every), _BATCH):
+                    self._call(self._votes.delete, ids=every[offset:offset + _BATCH])
+            self._call(self._meta.delete, where=_where([*clauses, {"kind": "recheck"}]))
         return len(ids)
+
+
+def _where(clauses: list[dict]) -> dict | None:
+    """Chroma's filter for all of `clauses` (it wants one clause bare, several under $and)."""
+    return None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}

@@ -160,8 +160,8 @@ class Gaps:
             if group.abstained or answer.abstained:
                 answered = not answer.abstained
             else:  # a new source merely quoted alongside the old answer is not a correction: look at the best quote
-                best = max(answer.citations, key=lambda c: c.score)
-                answered = (best.document_id, hashes.get(best.document_id, "")) not in wrong_seen
+                best = max(answer.citations, key=lambda c: c.score, default=None)
+                answered = best is not None and (best.document_id, hashes.get(best.document_id, "")) not in wrong_seen
             cached = Recheck(head.answer_id, head.scope, fingerprint, answered,
                              self._feedback.now().isoformat(timespec="seconds"), head.asked_ts, tuple(cites))
             store.put_recheck(cached)
