@@ -154,6 +154,7 @@ def test_feed_entries_keep_the_feeds_outlet_author_and_date():
     assert (rovers.outlet, rovers.author, rovers.published_at[:10]) == ("The Ridgeway Post", "Hana Sato", "2025-05-14")
     assert spill.title == "Tailings spill turns the Stour orange as mine owner disputes volume"
     assert spill.author == "Felix Adeyemi"
+    assert role_of(spill, "By Felix Adeyemi, Environment Correspondent") == "byline"
 
 
 def test_a_copyright_line_names_the_outlet():
