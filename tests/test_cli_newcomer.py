@@ -284,7 +284,7 @@ LONG_QUESTION = "Did the suspects head to Ukraine? " + "Please tell me everythin
 def test_a_question_over_the_limit_is_answered_from_its_beginning_and_says_so(sample_copy):
     result = citebot(env_for(sample_copy), "ask", LONG_QUESTION)
     assert result.returncode == 0
-    [note] = result.stderr.strip().splitlines()
+    [note] = [line for line in result.stderr.strip().splitlines() if not line.startswith("answer id ")]
     assert "2,000 characters" in note and "beginning" in note
     assert "[1]" in result.stdout  # still answered, from the first part
 

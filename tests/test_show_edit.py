@@ -73,16 +73,23 @@ def test_show_reassembles_paragraphs_and_an_over_long_sentence_split_across_chun
 
 
 def test_show_marks_roles_stored_with_the_chunks_and_calls_the_rest_body(citebot):
-    """The seam with ingest: a chunk's `sentence_roles` metadata, one role per stored sentence."""
+    """The seam with ingest: a chunk's `sentence_roles` metadata, one role per stored sentence;
+    chunks stored without it (older stores) show every sentence as body."""
+    from ingest.structure import ROLES
+
     citebot.ingest_bytes(LONG_ARTICLE.encode(), name="ledger.md")
-    assert {s.role for s in citebot.show("Harbour ledger").sentences} == {"body"}
-    assert citebot.show("Harbour ledger").roles_stored is False
+    stored = citebot.show("Harbour ledger")
+    assert stored.roles_stored is True and {s.role for s in stored.sentences} <= set(ROLES)
     chunks, _, _ = citebot.store.collections()
-    got = chunks.get(where={"chunk_index": 0}, include=["metadatas"])
-    meta = got["metadatas"][0]
-    count = len(meta["sentences"].split(","))
+    got = chunks.get(include=["metadatas"])
+    bare = [{**m, "sentence_roles": ""} for m in got["metadatas"]]  # as if stored before roles were
+    chunks.update(ids=got["ids"], metadatas=bare)
+    old = citebot.show("Harbour ledger")
+    assert old.roles_stored is False and {s.role for s in old.sentences} == {"body"}
+    first = next(i for i, m in enumerate(bare) if m["chunk_index"] == 0)
+    count = len(bare[first]["sentences"].split(","))
     roles = ["headline", "caption"] + ["body"] * (count - 2)
-    chunks.update(ids=got["ids"], metadatas=[{**meta, "sentence_roles": ",".join(roles)}])
+    chunks.update(ids=[got["ids"][first]], metadatas=[{**bare[first], "sentence_roles": ",".join(roles)}])
     view = citebot.show("Harbour ledger")
     assert view.roles_stored is True
     assert [s.role for s in view.sentences[:3]] == ["headline", "caption", "body"]
