@@ -46,6 +46,35 @@ async def test_a_moderator_adds_a_trusted_feed_from_discord_and_the_next_questio
     assert [r.path for r in outlet.requests] == ["/feed", "/articles/ferry"]
 
 
+async def test_the_moderators_loop_from_discord_alone_gap_then_feed_then_answered(fake, tmp_path, embedder):
+    """Issue 20's story in one run: a member's question goes unanswered, a moderator sees it in
+    /gaps, adds a trusted outlet's feed, the watcher ingests it, the member asks again and is
+    answered, and /gaps now counts the question as answered."""
+    citebot = bot_for(fake, tmp_path / "home", embedder, **FEED_SETTINGS)
+    citebot.set_trust("127.0.0.1", "verified", outlet="Loopback Gazette")
+    guild, mod, member = fake.guilds[0], fake.new_user("mod_ana"), fake.new_user("member_bo")
+    question = "How many lorries can the new ferry ramp carry?"
+    moderator = dict(roles=(guild.moderator_role_id,))
+    with FeedServer() as outlet:
+        outlet.publish(STORIES[0])
+        async with running(citebot) as run:
+            unanswered = await command(run, fake, guild, member, "ask", {"question": question})
+            gaps_before = await command(run, fake, guild, mod, "gaps", **moderator)
+            await command(run, fake, guild, mod, "feeds", {"url": outlet.url, "every": "30m"}, subcommand="add", **moderator)
+
+            async def ingested() -> None:
+                while not await asyncio.to_thread(citebot.sources):
+                    await asyncio.sleep(0.1)
+
+            await run.wait(ingested(), timeout=120)
+            answered = await command(run, fake, guild, member, "ask", {"question": question})
+            gaps_after = await command(run, fake, guild, mod, "gaps", **moderator)
+    assert "don't say" in unescape(unanswered.text())
+    assert question in unescape(gaps_before.text()) and "1 open" in gaps_before.text()
+    assert "twelve lorries" in unescape(answered.text())
+    assert "0 open" in gaps_after.text() and "1 answered now" in gaps_after.text()
+
+
 async def test_members_list_feeds_but_only_moderators_add_or_remove_them(fake, tmp_path, embedder):
     citebot = bot_for(fake, tmp_path / "home", embedder, **{**FEED_SETTINGS, "discord_watch_feeds": False})
     citebot.set_trust("news.example.org", "verified")
