@@ -13,6 +13,7 @@ import datetime as dt
 import re
 
 from vectorstore.query_plan import find_outlets, mentions, outlet_aliases
+from vectorstore.terms import CALENDAR_WORDS
 from vectorstore.where import all_of
 
 
@@ -44,10 +45,6 @@ _NAMED_SOURCE = [
 ]
 _QUOTED = re.compile(r"(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"|‘[^’]*’(?!\w)|“[^”]*”")
 _LEADING_ARTICLE = re.compile(r"^(?:The|A|An)\s+")
-_NOT_NAMES = frozenset(
-    "january february march april may june july august september october november december monday tuesday "
-    "wednesday thursday friday saturday sunday".split()
-)
 
 
 def named_sources(question: str) -> list[str]:
@@ -59,7 +56,7 @@ def named_sources(question: str) -> list[str]:
     for pattern in _NAMED_SOURCE:
         for m in pattern.finditer(text):
             name = m["name"].strip(" .,-")
-            if name and "QUOTED" not in name and name.split()[0].lower() not in _NOT_NAMES and name not in names:
+            if name and "QUOTED" not in name and name.split()[0].lower() not in CALENDAR_WORDS and name not in names:
                 names.append(name)
     return names
 

@@ -18,6 +18,13 @@ STOPWORDS = frozenset(
     "through under until up according article articles report reported reports published news".split()
 )
 
+# Capitalised words that are never a name (weekdays and months, lower-cased).
+CALENDAR_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
+    "september october november december".split()
+)
+
+
 def words(text: str) -> list[str]:
     """The lower-cased words of `text`, as keyword search and answer scoring both see them."""
     return _WORD.findall(text.lower())
@@ -29,15 +36,15 @@ def query_terms(text: str, limit: int = 40) -> list[str]:
     return list(dict.fromkeys(terms))[:limit]
 
 
-def distinctive_shares(query: str, vocabularies: list[set[str]]) -> list[float]:
+def _idf_shares(query: str, vocabularies: list[set[str]], *, count_absent: bool) -> list[float]:
     """For each text (as its set of `words`), the IDF-weighted share of the query's content words
-    it holds, 0..1. The IDF is local to these texts: a word they all share (the story's topic)
-    says little about which one answers, a word only one or two hold says a lot."""
+    it holds, 0..1, with the IDF local to these texts; words no text holds count only if
+    `count_absent` (at the highest weight)."""
     n = len(vocabularies)
     weights = {}
     for term in query_terms(query):
         df = sum(term in v for v in vocabularies)
-        if df:
+        if df or count_absent:
             weights[term] = math.log((n + 1) / (df + 0.5))
     total = sum(weights.values())
     if not total:
@@ -45,18 +52,17 @@ def distinctive_shares(query: str, vocabularies: list[set[str]]) -> list[float]:
     return [sum(w for t, w in weights.items() if t in v) / total for v in vocabularies]
 
 
-def term_coverage(query: str, vocabularies: list[set[str]]) -> list[float]:
-    """For each text, the IDF-weighted share of ALL the query's content words it holds, 0..1.
+def distinctive_shares(query: str, vocabularies: list[set[str]]) -> list[float]:
+    """Which of these texts holds the question's distinctive words: a word they all share (the
+    story's topic) says little about which one answers, a word only one or two hold says a lot."""
+    return _idf_shares(query, vocabularies, count_absent=False)
 
-    Unlike `distinctive_shares`, a word no text holds still counts, at the highest weight: a
-    question about who *designed* a bridge is not covered by sentences that only say "bridge".
-    """
-    n = len(vocabularies)
-    weights = {term: math.log((n + 1) / (sum(term in v for v in vocabularies) + 0.5)) for term in query_terms(query)}
-    total = sum(weights.values())
-    if not total:
-        return [0.0] * n
-    return [sum(w for t, w in weights.items() if t in v) / total for v in vocabularies]
+
+def term_coverage(query: str, vocabularies: list[set[str]]) -> list[float]:
+    """How much of ALL the question's words each text holds. Unlike `distinctive_shares`, a word no
+    text holds still counts: a question about who *designed* a bridge is not covered by sentences
+    that only say "bridge"."""
+    return _idf_shares(query, vocabularies, count_absent=True)
 
 
 def stem(word: str) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from vectorstore.terms import CALENDAR_WORDS
+
 _NUMBER = re.compile(
     r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
     r"hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|half|a third|a quarter)\b",
@@ -38,12 +40,6 @@ def _question_words(question: str) -> set[str]:
     return {w.lower().strip("'’") for w in _WORD.findall(question)}
 
 
-_CALENDAR = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
-    "september october november december".split()
-)
-
-
 def names_someone_new(sentence: str, question: str) -> bool:
     """A name the question does not contain: a capitalised word that is no weekday or month and,
     when it opens the sentence, is followed by another capitalised word ("Grace Molina said")."""
@@ -51,7 +47,7 @@ def names_someone_new(sentence: str, question: str) -> bool:
     found = list(_CAPITALISED.finditer(sentence))
     for i, m in enumerate(found):
         word = m.group().lower().strip("'’")
-        if word in known or word in _CALENDAR:
+        if word in known or word in CALENDAR_WORDS:
             continue
         opens = not sentence[: m.start()].strip(" \"“‘'(•-")
         if opens and (word in _STARTERS or not (i + 1 < len(found) and found[i + 1].start() == m.end() + 1)):

@@ -92,6 +92,7 @@ class Candidate:
     attribution: Attribution = field(default_factory=lambda: Attribution("report"))
     vector: np.ndarray | None = None
     rank: int = 0  # of its passage in the retrieval order
+    vocabulary: frozenset[str] = frozenset()  # its `words`, found once for every word-based score
     pooled: np.ndarray | None = None  # its vector stored at ingest (vectorstore/sentence_vectors.py), if any
     keywords: float = 0.0  # bonus for the question's distinctive words, less a passage-rank cost (keyword_scores)
     relevance: float = 0.0  # the semantic score the quoting floor `min_sentence_score` applies to
@@ -118,6 +119,7 @@ def candidates_of(passages: list[Passage]) -> list[Candidate]:
             seen.add(key)
             found.append(Candidate(
                 passage, start, end, text, rank=rank, pooled=pooled[i] if pooled else None, role=roles[i],
+                vocabulary=frozenset(words(text)),
             ))
     return found
 
@@ -130,7 +132,7 @@ def keyword_scores(query: str, candidates: list[Candidate]) -> None:
     A share of two or three words moves in coarse steps (one word is a third of it), so short
     questions lean on meaning, long ones (named people, outlets, dates) on their words as well.
     """
-    shares = distinctive_shares(query, [set(words(c.text)) for c in candidates])
+    shares = distinctive_shares(query, [c.vocabulary for c in candidates])
     scale = min(1.0, len(query_terms(query)) / FULL_KEYWORD_TERMS)
     for candidate, share in zip(candidates, shares):
         candidate.keywords = scale * (share - RANK_PENALTY * candidate.rank)
@@ -195,9 +197,9 @@ def _said_in_the_body(c: Candidate, others: list[Candidate]) -> bool:
 
 
 def _asks_what_the_story_never_mentions(query: str, passages: list[Passage], embedded: list[Candidate]) -> bool:
-    """A short question naming something (a designer, a reopening) absent from every passage of the
-    story it is about (passages close to the best one), with no sentence very close in meaning."""
-    if len(query_terms(query)) > SHORT_QUESTION_TERMS or any(c.sim >= MISSING_TERM_OVERRIDE_SIM for c in embedded):
+    """Does a short question (the caller checks) name something, a designer or a reopening, absent
+    from every passage of the story it is about, with no sentence very close in meaning?"""
+    if any(c.sim >= MISSING_TERM_OVERRIDE_SIM for c in embedded):
         return False
     best = max(p.score for p in passages)
     articles = {p.document_id for p in passages if p.score >= best - 0.15}
@@ -272,14 +274,14 @@ def compose_answer(
             candidate.attribution = attribute(candidate.text)  # only shortlisted sentences can be quoted
 
     embedded_ones = [c for c in candidates if c.vector is not None]
-    for candidate, coverage in zip(embedded_ones, term_coverage(query, [set(words(c.text)) for c in embedded_ones])):
+    for candidate, coverage in zip(embedded_ones, term_coverage(query, [c.vocabulary for c in embedded_ones])):
         candidate.coverage = coverage
     if top < settings.min_passage_score and not any(_answers_alone(c, settings) for c in embedded_ones):
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
-    if answer_kind != "other" and _asks_what_the_story_never_mentions(query, passages, embedded_ones):
+    short = len(query_terms(query)) <= SHORT_QUESTION_TERMS
+    if answer_kind != "other" and short and _asks_what_the_story_never_mentions(query, passages, embedded_ones):
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
     chosen = _select(candidates, settings, outlets)
-    short = len(query_terms(query)) <= SHORT_QUESTION_TERMS
     if answer_kind != "other" and not any(_answers_kind(c, short) for c in chosen):
         chosen = []  # on the topic, but nothing quotable says what was asked
     if not chosen:
