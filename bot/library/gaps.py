@@ -55,10 +55,7 @@ class GapGroup:
     now_cites: list[SourceSeen] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        data["closest"] = [asdict(s) for s in self.closest]
-        data["now_cites"] = [asdict(s) for s in self.now_cites]
-        return data
+        return asdict(self)  # recurses into the SourceSeen lists
 
 
 @dataclass
