@@ -70,6 +70,14 @@ class Settings(BaseSettings):
         default=0.15, ge=0, le=2,
         description="For a question asking one fact (how many, when, where), other quotes are kept only if their cosine to the question is within this of the answering sentence's.",
     )
+    judge_weight: float = Field(
+        default=0.5, ge=0, le=5,
+        description="How much the trained sentence judge (bot/engine/judge.py, `python -m bot.measure.train_judge`) adds to a sentence's quote score, times its probability that the sentence answers; 0 turns it off. It ranks quotes only, never decides abstention.",
+    )
+    judge_weights_path: Path | None = Field(
+        default=None,
+        description="Weights of the sentence judge to use instead of the ones shipped in bot/engine/judge_weights.json (written by `python -m bot.measure.train_judge --out FILE`, e.g. trained on one half of a split to measure it on the other).",
+    )
     quote_relevance_spread: float = Field(
         default=0.3, ge=0, le=2,
         description="A sentence is quoted only if its relevance is within this of the most relevant sentence's: further below, it is about another story.",

@@ -14,6 +14,7 @@ import numpy as np
 from bot.engine.answer import Answer, Citation, SourceRef, closest_sources, source_ref
 from bot.engine.attribution import Attribution, attribute
 from bot.engine.evidence import holds_answer_kind
+from bot.engine.judge import SentenceJudge, judge_features
 from bot.engine.sentences import MIN_SENTENCE_CHARS, passage_sentence_roles, passage_sentence_spans
 from ingest.structure import FALLBACK_ROLES, QUOTABLE_ROLES
 from vectorstore.embeddings import Embedder
@@ -30,10 +31,11 @@ MMR_LAMBDA = 0.75
 # passage the sentence came from, raised the share of citations from gold passages from 0.27 to
 # 0.37 with the same coverage of the evidence articles.
 RANK_PENALTY = 0.05
-# Only this many sentences (the best by keywords and passage rank) are embedded for the semantic
-# score and MMR: embedding every candidate (~36 a question) was most of a query's CPU, and the
-# ones left out were almost never picked.
-EMBEDDED_CANDIDATES = 16
+# Only this many sentences (the best by keywords and passage rank) are scored by meaning and can be
+# quoted. Sentence vectors are stored at ingest, so scoring them all costs no model call; at 16,
+# 18% of the evidence articles of MultiHop-RAG dev questions had no sentence in the shortlist
+# (12% at 64, which takes every sentence of the top 8 passages).
+EMBEDDED_CANDIDATES = 64
 FULL_KEYWORD_TERMS = 8
 # A sentence that holds what a typed question asks for (a number for "how many", a name for
 # "who": bot/engine/evidence.py) gains this much; on MultiHop-RAG dev it is neutral for the
@@ -95,6 +97,7 @@ class Candidate:
     vocabulary: frozenset[str] = frozenset()  # its `words`, found once for every word-based score
     pooled: np.ndarray | None = None  # its vector stored at ingest (vectorstore/sentence_vectors.py), if any
     keywords: float = 0.0  # bonus for the question's distinctive words, less a passage-rank cost (keyword_scores)
+    judged: float = 0.0  # the trained judge's P(answers the question), bot/engine/judge.py
     relevance: float = 0.0  # the semantic score the quoting floor `min_sentence_score` applies to
     sim: float = 0.0  # the sentence's own cosine to the question (sentence-level evidence for abstention)
     fits: bool = True  # holds what the question asks for (bot/engine/evidence.py)
@@ -180,8 +183,10 @@ def _select(candidates: list[Candidate], settings, outlets: set[str] = frozenset
     disputes = [c for c in relevant if c.attribution.kind == "dispute" and id(c) not in taken and disputes_one_of(c, claims)]
     if claims and not any(disputes_one_of(c, claims) for c in chosen if c.attribution.kind == "dispute") and disputes:
         best_dispute = max(disputes, key=lambda c: c.score)
-        if len(chosen) >= settings.max_quotes:
-            reports = [c for c in chosen if c.attribution.kind != "claim"] or chosen
+        if len(chosen) >= settings.max_quotes:  # make room: a second quote of an article goes first
+            counts = {d: sum(c.passage.document_id == d for c in chosen) for d in per_document}
+            repeated = [c for c in chosen if counts[c.passage.document_id] > 1]
+            reports = repeated or [c for c in chosen if c.attribution.kind != "claim"] or chosen
             chosen.remove(min(reports, key=lambda c: c.score))
         chosen.append(best_dispute)
     return chosen
@@ -234,22 +239,14 @@ def _unify_speakers(citations: list[Citation]) -> list[Citation]:
     return [replace(c, speaker=canonical.get(c.speaker, c.speaker)) for c in citations]
 
 
-def compose_answer(
-    question: str, query: str, passages: list[Passage], embedder: Embedder, settings, *,
-    outlets: set[str] = frozenset(), answer_kind: str = "other",
-) -> Answer:
-    """Select, label and cite the sentences that answer `query`, or abstain.
+def score_candidates(query: str, passages: list[Passage], embedder: Embedder, answer_kind: str = "other") -> list[Candidate]:
+    """Every quotable sentence of `passages`, the best `EMBEDDED_CANDIDATES` by keywords scored
+    against `query`: meaning (`sim`), words (`keywords`, `coverage`), kind (`fits`), and labelled.
 
-    From question analysis: `outlets` the question names (their sentences are quoted first) and
-    `answer_kind` ("count", "date", "place", "person" or "other": what the question asks for).
-    Abstention judges passages and sentences: below `min_passage_score` a question is still
-    answered when one sentence alone reaches `min_sentence_answer_score` (a long chunk whose one
-    sentence answers); a typed question with no quotable sentence of its kind is abstained on.
+    Only shortlisted sentences get a `vector`; the rest cannot be quoted. Kept apart from the
+    choice so that evaluation and the trained judge (bot/engine/judge.py) see exactly the
+    features the answer engine chose from.
     """
-    top = max((p.score for p in passages), default=0.0)  # hybrid order is by fused rank, not by score
-    if not passages or top < settings.min_passage_score - settings.sentence_rescue_margin:
-        return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
-
     candidates = candidates_of(passages)
     if candidates:
         keyword_scores(query, candidates)
@@ -276,6 +273,32 @@ def compose_answer(
     embedded_ones = [c for c in candidates if c.vector is not None]
     for candidate, coverage in zip(embedded_ones, term_coverage(query, [c.vocabulary for c in embedded_ones])):
         candidate.coverage = coverage
+    return candidates
+
+
+def compose_answer(
+    question: str, query: str, passages: list[Passage], embedder: Embedder, settings, *,
+    outlets: set[str] = frozenset(), answer_kind: str = "other", judge: SentenceJudge | None = None,
+) -> Answer:
+    """Select, label and cite the sentences that answer `query`, or abstain.
+
+    From question analysis: `outlets` the question names (their sentences are quoted first) and
+    `answer_kind` ("count", "date", "place", "person" or "other": what the question asks for).
+    Abstention judges passages and sentences: below `min_passage_score` a question is still
+    answered when one sentence alone reaches `min_sentence_answer_score` (a long chunk whose one
+    sentence answers); a typed question with no quotable sentence of its kind is abstained on.
+    """
+    top = max((p.score for p in passages), default=0.0)  # hybrid order is by fused rank, not by score
+    if not passages or top < settings.min_passage_score - settings.sentence_rescue_margin:
+        return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
+
+    candidates = score_candidates(query, passages, embedder, answer_kind)
+    embedded_ones = [c for c in candidates if c.vector is not None]
+    if judge is not None and settings.judge_weight > 0 and embedded_ones:
+        features = judge_features(embedded_ones, embedder.embed_query(query), answer_kind, top, outlets)
+        for candidate, p in zip(embedded_ones, judge.probabilities(features)):
+            candidate.judged = float(p)
+            candidate.score += settings.judge_weight * candidate.judged
     if top < settings.min_passage_score and not any(_answers_alone(c, settings) for c in embedded_ones):
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
     short = len(query_terms(query)) <= SHORT_QUESTION_TERMS

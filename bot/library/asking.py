@@ -113,6 +113,7 @@ class Asker(OnParts):
         quoted_outlets = named_outlets(query, sorted({p.outlet for p in passages if p.outlet}))
         answer = compose_answer(
             question, query, passages, self.embedder, self.settings, outlets=quoted_outlets, answer_kind=answer_kind(question),
+            judge=self.judge,
         )
         answer = apply_trust(full_speaker_names(answer, passages), self.registry(scope))
         return note_freshness(answer, self._clock(), self.settings.stale_after_days)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from bot.engine.judge import WEIGHTS, SentenceJudge, load_judge
+from bot.errors import ConfigError
 from bot.settings import Settings
 from ingest.addresses import parse_networks
 from vectorstore.chroma_connection import StoreConfig
@@ -49,6 +51,19 @@ class Parts:
             else:
                 self._embedder = SentenceTransformerEmbedder(s.embedding_model)
         return self._embedder
+
+    @cached_property
+    def judge(self) -> SentenceJudge | None:
+        """The trained sentence judge shipped with the engine, or None when `judge_weight` is 0."""
+        s = self.settings
+        if s.judge_weight <= 0:
+            return None
+        path = s.judge_weights_path or WEIGHTS
+        try:
+            return load_judge(path)
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise ConfigError(f"cannot read the sentence judge's weights at {path} ({e}); set CITEBOT_JUDGE_WEIGHTS_PATH to a file "
+                              "written by `python -m bot.measure.train_judge`, or CITEBOT_JUDGE_WEIGHT=0 to turn the judge off") from e
 
     @cached_property
     def retriever(self) -> Retriever:
@@ -105,6 +120,10 @@ class OnParts:
     @property
     def retriever(self) -> Retriever:
         return self._parts.retriever
+
+    @property
+    def judge(self) -> SentenceJudge | None:
+        return self._parts.judge
 
     @property
     def read_limits(self) -> ReadLimits:
