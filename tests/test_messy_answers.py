@@ -45,13 +45,17 @@ def test_the_question_set_is_large_and_mixed():
 
 # Measured on 2026-12-02 with the shipped engine: 39-40 of 46 answerable questions quote the
 # sentence that answers them and 5-6 of 8 unanswerable ones are abstained on (the range: the two
-# embedding back ends, pooled vs fresh sentence vectors). The misses are printed when this test
-# runs; issue 17 tracks them. The floors, a little below, keep what works from slipping back.
-MIN_ANSWERED = 36
+# embedding back ends, pooled vs fresh sentence vectors). Later that day, with the trained judge and
+# the role-holder check for short "who" questions (bot/engine/evidence.py): 41 of 46, 5 of 8, and
+# the answering sentence is the first quote for 31 of the 46. The misses are printed when this
+# test runs; the floors, a little below, keep what works from slipping back.
+MIN_ANSWERED = 39
 MIN_ABSTAINED = 4
+MIN_LEADING = 28
 
 
-def _outcomes(bot: Citebot) -> list[tuple[dict, bool, str]]:
+def _outcomes(bot: Citebot) -> list[tuple[dict, bool, str, bool]]:
+    """(question, answered well, what was seen, the answering sentence is the first quote)."""
     results = []
     for item in QUESTIONS:
         answer = bot.ask(item["q"])
@@ -61,21 +65,23 @@ def _outcomes(bot: Citebot) -> list[tuple[dict, bool, str]]:
         else:
             good = not answer.abstained and any(item["quote"] in c.quote for c in answer.citations)
             seen = f"abstained ({answer.top_score:.2f})" if answer.abstained else answer.citations[0].quote[:80]
-        results.append((item, good, seen))
+        leads = item["kind"] != "unanswerable" and not answer.abstained and item["quote"] in answer.citations[0].quote
+        results.append((item, good, seen, leads))
     return results
 
 
 def test_answerable_questions_quote_the_answering_sentence_and_others_are_abstained_on(messy_bot, capsys):
     results = _outcomes(messy_bot)
-    answered = sum(good for item, good, _ in results if item["kind"] != "unanswerable")
-    abstained = sum(good for item, good, _ in results if item["kind"] == "unanswerable")
+    answered = sum(good for item, good, _, _ in results if item["kind"] != "unanswerable")
+    abstained = sum(good for item, good, _, _ in results if item["kind"] == "unanswerable")
+    leading = sum(leads for *_, leads in results)
     with capsys.disabled():  # the misses go to CI's log whether the floors hold or not
         print(f"\nmessy corpus: {answered}/{len(ANSWERABLE)} answered with the answering sentence, "
-              f"{abstained}/{len(UNANSWERABLE)} unanswerable abstained")
-        for item, good, seen in results:
+              f"{abstained}/{len(UNANSWERABLE)} unanswerable abstained, the answering sentence first in {leading}")
+        for item, good, seen, _ in results:
             if not good:
                 print(f"  miss [{item['kind']}] {item['q']} -> {seen}")
-    assert answered >= MIN_ANSWERED and abstained >= MIN_ABSTAINED
+    assert answered >= MIN_ANSWERED and abstained >= MIN_ABSTAINED and leading >= MIN_LEADING
 
 
 def test_no_quote_is_a_photo_credit_headline_byline_or_trailer(messy_bot):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from vectorstore.terms import CALENDAR_WORDS
+from vectorstore.terms import CALENDAR_WORDS, query_terms, stem
 
 _NUMBER = re.compile(
     r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
@@ -37,12 +37,15 @@ _WORD = re.compile(r"[\w'’\-]+")
 
 
 def _question_words(question: str) -> set[str]:
-    return {w.lower().strip("'’") for w in _WORD.findall(question)}
+    """The question's words, lower-cased, a possessive also without its 's ("Ellery's" → "ellery")."""
+    found = {w.lower().strip("'’") for w in _WORD.findall(question)}
+    return found | {w[:-2] for w in found if w.endswith(("'s", "’s"))}
 
 
-def names_someone_new(sentence: str, question: str) -> bool:
-    """A name the question does not contain: a capitalised word that is no weekday or month and,
-    when it opens the sentence, is followed by another capitalised word ("Grace Molina said")."""
+def _new_names(sentence: str, question: str):
+    """The capitalised words of `sentence` that name something the question does not: no weekday
+    or month, and, when one opens the sentence, followed by another capitalised word ("Grace
+    Molina said", not "Officials said")."""
     known = _question_words(question)
     found = list(_CAPITALISED.finditer(sentence))
     for i, m in enumerate(found):
@@ -52,7 +55,33 @@ def names_someone_new(sentence: str, question: str) -> bool:
         opens = not sentence[: m.start()].strip(" \"“‘'(•-")
         if opens and (word in _STARTERS or not (i + 1 < len(found) and found[i + 1].start() == m.end() + 1)):
             continue
-        return True
+        yield m
+
+
+def names_someone_new(sentence: str, question: str) -> bool:
+    """A name the question does not contain (see `_new_names`)."""
+    return next(_new_names(sentence, question), None) is not None
+
+
+# How near a name must stand to a word of the question to be the one asked about.
+ROLE_WINDOW = 3
+
+
+def names_the_one_asked_about(sentence: str, question: str) -> bool:
+    """For a "who" question: a new name standing within `ROLE_WINDOW` words of a lower-case word
+    the question uses (a role or an act, not another name), as news writing puts a role beside its holder ("harbour master Ruth Okonjo", "Its chair,
+    Denis Marlow", "Mirela Kovac, rejected that claim"). Any sentence naming someone new passes
+    `names_someone_new`; this tells the one that names the asked role's holder from the others."""
+    asked = {stem(t) for t in query_terms(question)}
+    tokens = list(_WORD.finditer(sentence))
+    starts = {t.start(): i for i, t in enumerate(tokens)}
+    for m in _new_names(sentence, question):
+        i = starts.get(m.start())
+        if i is None:
+            continue
+        window = tokens[max(0, i - ROLE_WINDOW): i] + tokens[i + 1: i + 1 + ROLE_WINDOW + 1]
+        if any(t.group()[:1].islower() and stem(t.group().lower().strip("'’")) in asked for t in window):
+            return True
     return False
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from bot.engine.answer import Answer, Citation, SourceRef, closest_sources, source_ref
 from bot.engine.attribution import Attribution, attribute
-from bot.engine.evidence import holds_answer_kind
+from bot.engine.evidence import holds_answer_kind, names_the_one_asked_about
 from bot.engine.judge import SentenceJudge, judge_features
 from bot.engine.sentences import MIN_SENTENCE_CHARS, passage_sentence_roles, passage_sentence_spans
 from ingest.structure import FALLBACK_ROLES, QUOTABLE_ROLES
@@ -42,6 +42,12 @@ FULL_KEYWORD_TERMS = 8
 # retrieval-style metrics (citation precision 0.417 either way) and puts the answering
 # sentence first on the sample corpus' "how many"/"where" questions.
 ANSWER_KIND_BONUS = 0.1
+# A short "who" question's sentence that names someone right beside a word of the question ("harbour
+# master Ruth Okonjo" for "Who is the harbour master?") gains this more, and may be quoted below
+# the quoting floors when another sentence of its article clears them: "Its chair, Denis Marlow,
+# said …" shares no word with "the fishermen's cooperative" but the sentence before it. On the
+# long "who" questions of MultiHop-RAG dev, naming outlets and dates, it cost citation precision.
+ASKED_HOLDER_BONUS = 0.15
 # A dispute is shown as disputing a quoted claim only when the two are about the same thing:
 # their sentence vectors at least this close (sample corpus: the claims that the suspects
 # headed for Ukraine vs "no credible evidence …", 0.47-0.71).
@@ -101,6 +107,7 @@ class Candidate:
     relevance: float = 0.0  # the semantic score the quoting floor `min_sentence_score` applies to
     sim: float = 0.0  # the sentence's own cosine to the question (sentence-level evidence for abstention)
     fits: bool = True  # holds what the question asks for (bot/engine/evidence.py)
+    names_asked: bool = False  # for "who": names someone beside a word of the question (evidence.names_the_one_asked_about)
     coverage: float = 0.0  # share of all the question's words it holds (vectorstore.terms.term_coverage)
     role: str = "body"  # its role in the article (ingest/structure.py); captions and key points are fallbacks
 
@@ -157,6 +164,10 @@ def _select(candidates: list[Candidate], settings, outlets: set[str] = frozenset
     if relevant:  # a sentence far less relevant than the best is from another story
         floor = max(c.relevance for c in relevant) - settings.quote_relevance_spread
         relevant = [c for c in relevant if c.relevance >= floor]
+        articles = {c.passage.document_id for c in relevant}
+        taken = {id(c) for c in relevant}
+        relevant += [c for c in candidates if c.names_asked and c.vector is not None and id(c) not in taken
+                     and c.passage.document_id in articles]
     pool = [c for c in relevant if c.passage.outlet in outlets] or list(relevant)
     chosen: list[Candidate] = []
     per_document: dict[str, int] = {}
@@ -253,6 +264,7 @@ def score_candidates(query: str, passages: list[Passage], embedder: Embedder, an
         shortlist = sorted(candidates, key=lambda c: (c.keywords, -c.rank), reverse=True)[:EMBEDDED_CANDIDATES]
         # only sentences without a vector stored at ingest go to the model (the question is cached)
         question_vector = embedder.embed_query(query)
+        short = len(query_terms(query)) <= SHORT_QUESTION_TERMS  # a long question's words are matched by the ranking
         missing = [c for c in shortlist if c.pooled is None or c.pooled.shape != question_vector.shape]
         fresh = embedder.embed_documents([c.text for c in missing]) if missing else []
         embedded = {id(c): v for c, v in zip(missing, fresh)}
@@ -261,10 +273,12 @@ def score_candidates(query: str, passages: list[Passage], embedder: Embedder, an
             sim = float(vector @ question_vector)
             candidate.sim = sim
             candidate.fits = holds_answer_kind(candidate.text, answer_kind, query)
+            candidate.names_asked = short and answer_kind == "person" and names_the_one_asked_about(candidate.text, query)
             candidate.relevance = 0.75 * sim + 0.25 * candidate.passage.score
             candidate.score = (
                 candidate.relevance + candidate.keywords
                 + (ANSWER_KIND_BONUS if candidate.fits and answer_kind != "other" else 0.0)
+                + (ASKED_HOLDER_BONUS if candidate.names_asked else 0.0)
                 - (FALLBACK_PENALTY if candidate.role in FALLBACK_ROLES else 0.0)
             )
             candidate.vector = vector
@@ -314,7 +328,7 @@ def compose_answer(
     # meaning counts double the keywords, which also favour sentences that merely share the topic);
     # the rest read claims, reports, then disputes
     order = {"claim": 0, "report": 1, "dispute": 2}
-    lead = max(chosen, key=lambda c: (c.fits, c.sim + 0.5 * c.keywords if answer_kind != "other" else c.score))
+    lead = max(chosen, key=lambda c: (c.fits, c.names_asked, c.sim + 0.5 * c.keywords if answer_kind != "other" else c.score))
     if answer_kind in SINGLE_FACT_KINDS:
         chosen = [c for c in chosen if c is lead or c.sim >= lead.sim - settings.single_fact_margin]
     rest = sorted((c for c in chosen if c is not lead), key=lambda c: (order[c.attribution.kind], -c.score))

@@ -1,0 +1,41 @@
+"""What a typed question asks for (bot/engine/evidence.py): plain checks on a sentence's own text."""
+
+from __future__ import annotations
+
+from bot.engine.evidence import holds_answer_kind, names_someone_new, names_the_one_asked_about
+
+
+def test_a_count_question_is_answered_by_a_sentence_with_a_number_in_digits_or_words():
+    assert holds_answer_kind("The fire has burned 4,200 hectares.", "count", "How much land has burned?")
+    assert holds_answer_kind("Two firefighters were hurt.", "count", "How many were hurt?")
+    assert not holds_answer_kind("Firefighters were hurt.", "count", "How many were hurt?")
+
+
+def test_a_when_question_needs_a_date_and_a_where_question_a_place():
+    assert holds_answer_kind("The mine will reopen in March.", "date", "When will the mine reopen?")
+    assert not holds_answer_kind("The mine will reopen soon.", "date", "When will the mine reopen?")
+    assert holds_answer_kind("They were arrested near Bryansk.", "place", "Where were they arrested?")
+
+
+def test_a_name_already_in_the_question_is_not_someone_new_possessive_included():
+    question = "Who is Port Ellery's harbour master?"
+    assert not names_someone_new("The harbour board of Port Ellery voted on Thursday.", question)
+    assert names_someone_new("The fee will rise, harbour master Ruth Okonjo said.", question)
+
+
+def test_a_sentence_opening_with_a_capitalised_common_word_names_no_one():
+    assert not names_someone_new("Officials said the bridge would close.", "Who closed the bridge?")
+
+
+def test_the_holder_of_the_asked_role_stands_beside_the_role_words():
+    assert names_the_one_asked_about("The fee will rise from 1 March, harbour master Ruth Okonjo told a meeting.",
+                                     "Who is Port Ellery's harbour master?")
+    assert names_the_one_asked_about("Its chair, Denis Marlow, said the survey was wrong.", "Who chairs the cooperative?")
+    assert names_the_one_asked_about("Board chief executive Martin Sayer said the unit was unsafe.",
+                                     "Who is the chief executive of the health board?")
+
+
+def test_a_name_far_from_the_role_words_or_beside_another_name_is_not_the_holder():
+    question = "Who is Port Ellery's harbour master?"
+    assert not names_the_one_asked_about("The harbour master said few boats would leave for Carrow Bay.", question)
+    assert not names_the_one_asked_about("The Port Ellery Fishermen's Cooperative disputed the estimate.", question)
