@@ -47,11 +47,13 @@ def test_the_question_set_is_large_and_mixed():
 # sentence that answers them and 5-6 of 8 unanswerable ones are abstained on (the range: the two
 # embedding back ends, pooled vs fresh sentence vectors). Later that day, with the trained judge and
 # the role-holder check for short "who" questions (bot/engine/evidence.py): 41 of 46, 5 of 8, and
-# the answering sentence is the first quote for 31 of the 46. The misses are printed when this
-# test runs; the floors, a little below, keep what works from slipping back.
-MIN_ANSWERED = 39
-MIN_ABSTAINED = 4
-MIN_LEADING = 28
+# the answering sentence is the first quote for 31 of the 46; then, with a count question's counted
+# word allowed to be a unit and only a sentence at cosine 0.7 overriding the story's missing words:
+# 42 of 46, 7 of 8, 32 first. The misses are printed when this test runs; the floors, a little
+# below, keep what works from slipping back.
+MIN_ANSWERED = 40
+MIN_ABSTAINED = 6
+MIN_LEADING = 29
 
 
 def _outcomes(bot: Citebot) -> list[tuple[dict, bool, str, bool]]:
@@ -89,3 +91,14 @@ def test_no_quote_is_a_photo_credit_headline_byline_or_trailer(messy_bot):
     for item in QUESTIONS:
         for c in messy_bot.ask(item["q"]).citations:
             assert not any(b in c.quote for b in banned), (item["q"], c.quote)
+
+
+def test_what_a_count_question_counts_may_be_given_as_a_unit(messy_bot):
+    answer = messy_bot.ask("How much land has the Birchwood fire burned?")  # the story gives hectares, never "land"
+    assert not answer.abstained
+    assert "hectares" in answer.citations[0].quote
+
+
+def test_a_question_on_the_story_asking_what_it_never_mentions_is_abstained_on(messy_bot):
+    answer = messy_bot.ask("When was Kell Reservoir built?")  # the reservoir story has dates, none of its building
+    assert answer.abstained and answer.closest

@@ -15,11 +15,13 @@ from bot.engine.render import render_answer
 from bot.errors import BotError, SourceNotKnown
 from bot.library import Citebot
 from ingest.formats import parse_bytes
-from tests.conftest import CANONICAL_QUESTION, REPO, SAMPLE_CORPUS, make_settings
+from tests.conftest import REPO, SAMPLE_CORPUS, make_settings
 from tests.store_checks import cli_env, kill_at
 
 HARBOR = "https://news.example.org/harbor-wire/2024/03/23/crocus-city-hall-attack"
 HARBOR_FILE = SAMPLE_CORPUS / "2024-03-23-harbor-wire-concert-hall-attack.md"
+# A question only Harbor Wire's article answers in full, so its quotes show that article's metadata.
+HARBOR_QUESTION = "What did Putin say in his televised address about the attackers?"
 
 # Three paragraphs; the second holds a sentence far over the 700-character chunk budget, so the
 # chunker cuts it at spaces and the chunks around it do not overlap: `show` must fill the gaps.
@@ -124,7 +126,7 @@ def test_after_an_edit_ask_cites_the_new_metadata_and_nothing_was_re_embedded(co
                            author="I. Valko", published="2024-03-22", url="https://harborwire.example.org/crocus")
     assert {name for name, _, _ in edit.changes} == {"title", "outlet", "author", "published_at", "url"}
 
-    answer = corpus_bot.ask(CANONICAL_QUESTION)
+    answer = corpus_bot.ask(HARBOR_QUESTION)
     cited = [c for c in answer.citations if c.document_id == before.document_id]
     assert cited, "the edited article is still cited"
     c = cited[0]
@@ -188,14 +190,14 @@ def test_editing_a_source_that_is_not_there_names_the_listing(corpus_bot):
 
 def test_edit_cli_reaches_a_running_bot_and_prints_json(corpus_bot):
     """The Discord bot or daemon keeps its Citebot open while a moderator edits from the shell."""
-    corpus_bot.ask(CANONICAL_QUESTION)  # caches warm: registry, keyword index
+    corpus_bot.ask(HARBOR_QUESTION)  # caches warm: registry, keyword index
     env = cli_env(corpus_bot.settings.home)
     result = run_cli(env, "edit", HARBOR, "--outlet", "Harbor Wire Daily", "--published", "2024-03-22", "--json")
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert payload["edited"] is True and payload["after"]["outlet"] == "Harbor Wire Daily"
     assert {c["field"] for c in payload["changes"]} == {"outlet", "published_at"}
-    answer = corpus_bot.ask(CANONICAL_QUESTION)
+    answer = corpus_bot.ask(HARBOR_QUESTION)
     outlets = {c.outlet for c in answer.citations if c.url == HARBOR}
     assert outlets == {"Harbor Wire Daily"}
     assert corpus_bot.audit(limit=1)[0].actor == corpus_bot.settings.ingested_by
@@ -206,11 +208,11 @@ def test_an_edit_killed_between_chunks_and_registry_still_cites_the_old_metadata
     env = cli_env(corpus_bot.settings.home)
     kill_at(env, "after_chunk_metadata", "edit", HARBOR, "--outlet", "Harbor Wire Daily")
     assert corpus_bot.show(HARBOR).record.outlet == "Harbor Wire"
-    cited = {c.outlet for c in corpus_bot.ask(CANONICAL_QUESTION).citations if c.url == HARBOR}
+    cited = {c.outlet for c in corpus_bot.ask(HARBOR_QUESTION).citations if c.url == HARBOR}
     assert cited == {"Harbor Wire"}, "answers cite what the registry says, never half an edit"
     assert [e.action for e in corpus_bot.audit(limit=1)] == ["ingest"]
     assert run_cli(env, "edit", HARBOR, "--outlet", "Harbor Wire Daily").returncode == 0
-    cited = {c.outlet for c in corpus_bot.ask(CANONICAL_QUESTION).citations if c.url == HARBOR}
+    cited = {c.outlet for c in corpus_bot.ask(HARBOR_QUESTION).citations if c.url == HARBOR}
     assert cited == {"Harbor Wire Daily"}
 
 

@@ -7,6 +7,7 @@ so with `CANNOT_ANSWER` and lists the closest sources instead of guessing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -81,11 +82,12 @@ FALLBACK_PENALTY = 0.1
 # specific words the story never uses is not answered by it, however close its sentences are in
 # meaning, unless one is very close. Words that ask rather than name are not counted.
 SHORT_QUESTION_TERMS = 7
-MISSING_TERM_OVERRIDE_SIM = 0.65
+MISSING_TERM_OVERRIDE_SIM = 0.7
 ASKING_WORDS = frozenset(
     "much many far long full big large small high low old new going up down take takes get gets make makes "
     "say says said will would can could do does did happen happened happening cost costs number total".split()
 )
+COUNTED = re.compile(r"\bhow (?:much|many)\s+([a-z]+)", re.IGNORECASE)
 TYPED_MIN_COVERAGE = 0.35
 TYPED_MIN_SIM = 0.45
 
@@ -212,15 +214,20 @@ def _said_in_the_body(c: Candidate, others: list[Candidate]) -> bool:
     )
 
 
-def _asks_what_the_story_never_mentions(query: str, passages: list[Passage], embedded: list[Candidate]) -> bool:
+def _asks_what_the_story_never_mentions(query: str, passages: list[Passage], embedded: list[Candidate], answer_kind: str) -> bool:
     """Does a short question (the caller checks) name something, a designer or a reopening, absent
-    from every passage of the story it is about, with no sentence very close in meaning?"""
+    from every passage of the story it is about, with no sentence very close in meaning?
+
+    What a "how much/how many" question counts is often written as its unit instead ("How much
+    land has burned?" — "4,200 hectares"), so that word need not appear."""
     if any(c.sim >= MISSING_TERM_OVERRIDE_SIM for c in embedded):
         return False
     best = max(p.score for p in passages)
     articles = {p.document_id for p in passages if p.score >= best - 0.15}
     story = [text for p in passages if p.document_id in articles for text in (p.text, p.title)]
-    return bool(missing_terms(query, story, ASKING_WORDS))
+    counted = COUNTED.search(query) if answer_kind == "count" else None
+    ignore = ASKING_WORDS | {counted.group(1).lower()} if counted else ASKING_WORDS
+    return bool(missing_terms(query, story, ignore))
 
 
 def _answers_kind(c: Candidate, short: bool) -> bool:
@@ -316,7 +323,7 @@ def compose_answer(
     if top < settings.min_passage_score and not any(_answers_alone(c, settings) for c in embedded_ones):
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
     short = len(query_terms(query)) <= SHORT_QUESTION_TERMS
-    if answer_kind != "other" and short and _asks_what_the_story_never_mentions(query, passages, embedded_ones):
+    if answer_kind != "other" and short and _asks_what_the_story_never_mentions(query, passages, embedded_ones, answer_kind):
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
     chosen = _select(candidates, settings, outlets)
     if answer_kind != "other" and not any(_answers_kind(c, short) for c in chosen):
