@@ -102,3 +102,11 @@ def test_what_a_count_question_counts_may_be_given_as_a_unit(messy_bot):
 def test_a_question_on_the_story_asking_what_it_never_mentions_is_abstained_on(messy_bot):
     answer = messy_bot.ask("When was Kell Reservoir built?")  # the reservoir story has dates, none of its building
     assert answer.abstained and answer.closest
+
+
+def test_a_short_question_is_answered_from_its_own_story_only(messy_bot):
+    # the tailings-spill story has a sentence about water that clears the quoting floors
+    answer = messy_bot.ask("Do campaigners accept Upland Water's leakage figure?")
+    assert not answer.abstained
+    assert {c.title for c in answer.citations} == {next(c.title for c in answer.citations if "Kell Reservoir" in c.title)}
+    assert any("closer to 29 percent" in c.quote for c in answer.citations)
