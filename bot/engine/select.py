@@ -154,6 +154,12 @@ def keyword_scores(query: str, candidates: list[Candidate]) -> None:
         candidate.keywords = scale * (share - RANK_PENALTY * candidate.rank)
 
 
+def is_short(query: str) -> bool:
+    """A question of few content words: its words are few enough that each must count (on a long
+    one, naming outlets and dates, the ranking matches them already)."""
+    return len(query_terms(query)) <= SHORT_QUESTION_TERMS
+
+
 def _select(candidates: list[Candidate], settings, outlets: set[str] = frozenset(), short: bool = False) -> list[Candidate]:
     """Greedy pick of relevant sentences that spreads over documents and sides of a dispute.
 
@@ -173,8 +179,7 @@ def _select(candidates: list[Candidate], settings, outlets: set[str] = frozenset
         relevant = [c for c in relevant if c.relevance >= floor]
         articles = {c.passage.document_id for c in relevant}
         taken = {id(c) for c in relevant}
-        relevant += [c for c in candidates if c.names_asked and c.vector is not None and id(c) not in taken
-                     and c.passage.document_id in articles]
+        relevant += [c for c in candidates if c.names_asked and id(c) not in taken and c.passage.document_id in articles]
     if short and relevant:
         relevant = _from_the_story(relevant)
     pool = [c for c in relevant if c.passage.outlet in outlets] or list(relevant)
@@ -204,8 +209,7 @@ def _select(candidates: list[Candidate], settings, outlets: set[str] = frozenset
     if claims and not any(disputes_one_of(c, claims) for c in chosen if c.attribution.kind == "dispute") and disputes:
         best_dispute = max(disputes, key=lambda c: c.score)
         if len(chosen) >= settings.max_quotes:  # make room: a second quote of an article goes first
-            counts = {d: sum(c.passage.document_id == d for c in chosen) for d in per_document}
-            repeated = [c for c in chosen if counts[c.passage.document_id] > 1]
+            repeated = [c for c in chosen if per_document[c.passage.document_id] > 1]
             reports = repeated or [c for c in chosen if c.attribution.kind != "claim"] or chosen
             chosen.remove(min(reports, key=lambda c: c.score))
         chosen.append(best_dispute)
@@ -275,21 +279,26 @@ def _unify_speakers(citations: list[Citation]) -> list[Citation]:
     return [replace(c, speaker=canonical.get(c.speaker, c.speaker)) for c in citations]
 
 
-def score_candidates(query: str, passages: list[Passage], embedder: Embedder, answer_kind: str = "other") -> list[Candidate]:
+def score_candidates(
+    query: str, passages: list[Passage], embedder: Embedder, answer_kind: str = "other",
+    question_vector: np.ndarray | None = None,
+) -> list[Candidate]:
     """Every quotable sentence of `passages`, the best `EMBEDDED_CANDIDATES` by keywords scored
     against `query`: meaning (`sim`), words (`keywords`, `coverage`), kind (`fits`), and labelled.
 
     Only shortlisted sentences get a `vector`; the rest cannot be quoted. Kept apart from the
     choice so that evaluation and the trained judge (bot/engine/judge.py) see exactly the
-    features the answer engine chose from.
+    features the answer engine chose from. A caller that needs the question's vector too (the
+    judge does) passes it in, so the question is embedded once.
     """
     candidates = candidates_of(passages)
     if candidates:
         keyword_scores(query, candidates)
         shortlist = sorted(candidates, key=lambda c: (c.keywords, -c.rank), reverse=True)[:EMBEDDED_CANDIDATES]
-        # only sentences without a vector stored at ingest go to the model (the question is cached)
-        question_vector = embedder.embed_query(query)
-        short = len(query_terms(query)) <= SHORT_QUESTION_TERMS  # a long question's words are matched by the ranking
+        # only sentences without a vector stored at ingest go to the model
+        if question_vector is None:
+            question_vector = embedder.embed_query(query)
+        short = is_short(query)
         missing = [c for c in shortlist if c.pooled is None or c.pooled.shape != question_vector.shape]
         fresh = embedder.embed_documents([c.text for c in missing]) if missing else []
         embedded = {id(c): v for c, v in zip(missing, fresh)}
@@ -326,21 +335,24 @@ def compose_answer(
     Abstention judges passages and sentences: below `min_passage_score` a question is still
     answered when one sentence alone reaches `min_sentence_answer_score` (a long chunk whose one
     sentence answers); a typed question with no quotable sentence of its kind is abstained on.
+    With a `judge`, its probability times `judge_weight` is added to each sentence's score: it
+    ranks and picks the quotes, never decides abstention.
     """
     top = max((p.score for p in passages), default=0.0)  # hybrid order is by fused rank, not by score
     if not passages or top < settings.min_passage_score - settings.sentence_rescue_margin:
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
 
-    candidates = score_candidates(query, passages, embedder, answer_kind)
+    question_vector = embedder.embed_query(query)
+    candidates = score_candidates(query, passages, embedder, answer_kind, question_vector)
     embedded_ones = [c for c in candidates if c.vector is not None]
     if judge is not None and settings.judge_weight > 0 and embedded_ones:
-        features = judge_features(embedded_ones, embedder.embed_query(query), answer_kind, top, outlets)
+        features = judge_features(embedded_ones, question_vector, answer_kind, top, outlets)
         for candidate, p in zip(embedded_ones, judge.probabilities(features)):
             candidate.judged = float(p)
             candidate.score += settings.judge_weight * candidate.judged
     if top < settings.min_passage_score and not any(_answers_alone(c, settings) for c in embedded_ones):
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
-    short = len(query_terms(query)) <= SHORT_QUESTION_TERMS
+    short = is_short(query)
     if answer_kind != "other" and short and _asks_what_the_story_never_mentions(query, passages, embedded_ones, answer_kind):
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
     chosen = _select(candidates, settings, outlets, short)

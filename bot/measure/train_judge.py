@@ -55,7 +55,8 @@ def collect(bot, queries) -> list[Example]:
         if not passages or bot.answer_from(q.question, passages).abstained:
             continue
         kind = answer_kind(q.question)
-        candidates = [c for c in score_candidates(q.question, passages, bot.embedder, kind) if c.vector is not None]
+        question_vector = bot.embedder.embed_query(q.question)
+        candidates = [c for c in score_candidates(q.question, passages, bot.embedder, kind, question_vector) if c.vector is not None]
         if not candidates:
             continue
         outlets = named_outlets(q.question, sorted({p.outlet for p in passages if p.outlet}))
@@ -66,7 +67,7 @@ def collect(bot, queries) -> list[Example]:
             for c in candidates
         ]
         examples.append(Example(
-            i % 2, judge_features(candidates, bot.embedder.embed_query(q.question), kind, top, outlets),
+            i % 2, judge_features(candidates, question_vector, kind, top, outlets),
             np.asarray(labels), np.asarray([c.score for c in candidates]),
         ))
     return examples
