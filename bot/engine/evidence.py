@@ -28,7 +28,7 @@ _DATE = re.compile(
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|outside|inside|from|to|across|toward|towards)\s+(?:the\s+)?[A-Z][\w'’\-]+")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]+")
 # Words that open a sentence with a capital without being a name.
-_STARTERS = frozenset(
+STARTERS = frozenset(
     "a an the in on at by for from to of but and or so yet if when while after before since as it its this that these those "
     "he she they we i you his her their our my there here what which who why how where then also still however meanwhile "
     "according despite although though because during last next earlier later some many most several no none all both each".split()
@@ -36,7 +36,7 @@ _STARTERS = frozenset(
 _WORD = re.compile(r"[\w'’\-]+")
 
 
-def _question_words(question: str) -> set[str]:
+def question_words(question: str) -> set[str]:
     """The question's words, lower-cased, a possessive also without its 's ("Ellery's" → "ellery")."""
     found = {w.lower().strip("'’") for w in _WORD.findall(question)}
     return found | {w[:-2] for w in found if w.endswith(("'s", "’s"))}
@@ -46,14 +46,14 @@ def _new_names(sentence: str, question: str):
     """The capitalised words of `sentence` that name something the question does not: no weekday
     or month, and, when one opens the sentence, followed by another capitalised word ("Grace
     Molina said", not "Officials said")."""
-    known = _question_words(question)
+    known = question_words(question)
     found = list(_CAPITALISED.finditer(sentence))
     for i, m in enumerate(found):
         word = m.group().lower().strip("'’")
         if word in known or word in CALENDAR_WORDS:
             continue
         opens = not sentence[: m.start()].strip(" \"“‘'(•-")
-        if opens and (word in _STARTERS or not (i + 1 < len(found) and found[i + 1].start() == m.end() + 1)):
+        if opens and (word in STARTERS or not (i + 1 < len(found) and found[i + 1].start() == m.end() + 1)):
             continue
         yield m
 

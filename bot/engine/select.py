@@ -16,6 +16,7 @@ from bot.engine.answer import Answer, Citation, SourceRef, closest_sources, sour
 from bot.engine.attribution import Attribution, attribute
 from bot.engine.evidence import holds_answer_kind, names_the_one_asked_about
 from bot.engine.judge import SentenceJudge, judge_features
+from bot.engine.subject import answer_subject, asks_for_a_name, name_the_subject, names_in_full
 from bot.engine.sentences import MIN_SENTENCE_CHARS, passage_sentence_roles, passage_sentence_spans
 from ingest.structure import FALLBACK_ROLES, QUOTABLE_ROLES
 from vectorstore.embeddings import Embedder
@@ -356,6 +357,9 @@ def compose_answer(
     if answer_kind != "other" and short and _asks_what_the_story_never_mentions(query, passages, embedded_ones, answer_kind):
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
     chosen = _select(candidates, settings, outlets, short)
+    subject = answer_subject(query, passages) if asks_for_a_name(query, answer_kind) and not short else None
+    if subject is not None and chosen:
+        chosen = name_the_subject(chosen, candidates, subject, settings.min_sentence_score, settings.max_quotes)
     if answer_kind != "other" and not any(_answers_kind(c, short) for c in chosen):
         chosen = []  # on the topic, but nothing quotable says what was asked
     if not chosen:
@@ -365,7 +369,8 @@ def compose_answer(
     # meaning counts double the keywords, which also favour sentences that merely share the topic);
     # the rest read claims, reports, then disputes
     order = {"claim": 0, "report": 1, "dispute": 2}
-    lead = max(chosen, key=lambda c: (c.fits, c.names_asked, c.sim + 0.5 * c.keywords if answer_kind != "other" else c.score))
+    in_full = {id(c) for c in chosen if subject is not None and names_in_full(c.text, subject)}
+    lead = max(chosen, key=lambda c: (c.fits, id(c) in in_full, c.names_asked, c.sim + 0.5 * c.keywords if answer_kind != "other" else c.score))
     if answer_kind in SINGLE_FACT_KINDS:
         chosen = [c for c in chosen if c is lead or c.sim >= lead.sim - settings.single_fact_margin]
     rest = sorted((c for c in chosen if c is not lead), key=lambda c: (order[c.attribution.kind], -c.score))
