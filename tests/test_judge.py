@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from bot.engine.judge import SCALAR_FEATURES, WEIGHTS, SentenceJudge, fit_judge, judge_features, load_judge
-from bot.engine.select import score_candidates
+from bot.engine.candidates import score_candidates
 from bot.library import Citebot
 from bot.measure import train_judge
 from tests.benchmark_data import require_benchmark

@@ -1,6 +1,6 @@
 """How the answer engine weighs a question's words when it picks sentences (no model needed)."""
 
-from bot.engine.select import FULL_KEYWORD_TERMS, RANK_PENALTY, candidates_of, keyword_scores
+from bot.engine.candidates import FULL_KEYWORD_TERMS, RANK_PENALTY, candidates_of, keyword_scores
 from vectorstore.records import Passage
 
 

@@ -29,6 +29,37 @@ def named_outlets(question: str, outlets: list[str]) -> set[str]:
     return found
 
 
+_MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), start=1)}
+_MONTH_NAME = r"(january|february|march|april|may|june|july|august|september|october|november|december|" \
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?"
+_DAY_DATES = (
+    re.compile(rf"\b{_MONTH_NAME}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE),  # October 4, 2023
+    re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH_NAME}\s+(\d{{4}})\b", re.IGNORECASE),  # 4 October 2023
+)
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d\d)-(\d\d)\b")
+
+
+def _month(name: str) -> int:
+    name = name.lower().rstrip(".")
+    return next(n for m, n in _MONTHS.items() if m.startswith(name))
+
+
+def named_dates(question: str) -> set[dt.date]:
+    """The calendar days the question names ("published on October 4, 2023", "on 4 October
+    2023", "2023-10-04"), so that of an outlet's articles the one of that day is quoted."""
+    found: set[dt.date] = set()
+    candidates = [(_month(m), int(d), int(y)) for m, d, y in _DAY_DATES[0].findall(question)]
+    candidates += [(_month(m), int(d), int(y)) for d, m, y in _DAY_DATES[1].findall(question)]
+    candidates += [(int(m), int(d), int(y)) for y, m, d in _ISO_DATE.findall(question)]
+    for month, day, year in candidates:
+        try:
+            found.add(dt.date(year, month, day))
+        except ValueError:
+            continue  # "February 30": not a day
+    return found
+
+
 def date_range_filter(since: dt.date | None, until: dt.date | None) -> dict | None:
     """The store filter for articles published from `since` through `until` (None = open end)."""
     return all_of([{"published_ord": {"$gte": since.toordinal()}} if since else None,

@@ -26,7 +26,7 @@ import numpy as np
 from ingest.structure import FALLBACK_ROLES
 
 if TYPE_CHECKING:
-    from bot.engine.select import Candidate
+    from bot.engine.candidates import Candidate
 
 WEIGHTS = Path(__file__).with_name("judge_weights.json")
 ANSWER_KINDS = ("count", "date", "place", "person", "other")

@@ -24,7 +24,7 @@ from vectorstore.records import Passage
 from vectorstore.terms import CALENDAR_WORDS
 
 if TYPE_CHECKING:
-    from bot.engine.select import Candidate
+    from bot.engine.candidates import Candidate
 
 # A capitalised word that holds a lower-case letter ("Bankman-Fried", "OpenAI"; not "FTX" or "US",
 # which are as often a market or a unit as a subject), and up to three more on the same line.

@@ -22,6 +22,7 @@ from bot.library.sources import Sources
 from vectorstore.query_analysis import (
     answer_kind,
     date_range_filter,
+    named_dates,
     named_outlets,
     retrieval_query,
     unknown_sources,
@@ -113,7 +114,7 @@ class Asker(OnParts):
         quoted_outlets = named_outlets(query, sorted({p.outlet for p in passages if p.outlet}))
         answer = compose_answer(
             question, query, passages, self.embedder, self.settings, outlets=quoted_outlets, answer_kind=answer_kind(question),
-            judge=self.judge,
+            judge=self.judge, dates=named_dates(query),
         )
         answer = apply_trust(full_speaker_names(answer, passages), self.registry(scope))
         return note_freshness(answer, self._clock(), self.settings.stale_after_days)

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.engine.judge import WEIGHTS, fit_judge, judge_features
-from bot.engine.select import score_candidates
+from bot.engine.candidates import score_candidates
 from bot.measure.evaluation import EvalDataError, answer_found, checkable_answer, load_queries, squash
 from vectorstore.query_analysis import answer_kind, named_outlets
 
