@@ -18,10 +18,17 @@ ARTICLES = {
     "ferries.txt": (
         "Brightwater Lines orders three electric ferries\n\n"
         "By Tomas Reyne, Harbour Ledger, 2 May 2025\n\n"
-        "Brightwater Lines has run the island ferries since 1998. Its chief executive, Marta Ilves, trained "
-        "as a naval engineer and joined the company from a shipyard. On Thursday Ilves ordered three "
-        "battery-powered ferries for the island routes, to be built in Gdansk. Ilves said the electric "
-        "ferries would cut the fuel bill by a third. The first is due to enter service in the spring of 2027.\n"
+        "Brightwater Lines has run the island ferries since 1998. On Thursday its chief executive, Ilves, "
+        "ordered three battery-powered ferries for the island routes, to be built in Gdansk. Ilves said the "
+        "electric ferries would cut the fuel bill by a third. The first is due to enter service in the "
+        "spring of 2027, Ilves told shipping reporters.\n"
+    ),
+    "profile.txt": (
+        "Profile: the engineer at the helm\n\n"
+        "By Lena Park, Coastal Post, 1 April 2025\n\n"
+        "Marta Ilves has led Brightwater Lines since 2019. She trained as a naval engineer in Tallinn and "
+        "worked at a shipyard for a decade. Colleagues describe her as blunt and hard-working. She lives on "
+        "one of the islands her ferries serve.\n"
     ),
     "crews.txt": (
         "Union says ferry night crews were cut\n\n"
@@ -94,4 +101,5 @@ def test_a_long_who_question_quotes_a_sentence_that_names_its_subject_in_full(tm
     assert not bot.ingest([str(folder)], actor="test").failed
     answer = bot.ask(QUESTION)
     assert not answer.abstained
+    # only the profile names her in full; the articles on the ferries and the crews say "Ilves"
     assert "Marta Ilves" in answer.citations[0].quote, [c.quote for c in answer.citations]

@@ -12,7 +12,7 @@ import re
 from bot.engine.answer import Answer, Citation, SourceRef, closest_sources, source_ref
 from bot.engine.candidates import Candidate, is_short, score_candidates
 from bot.engine.judge import SentenceJudge, judge_features
-from bot.engine.subject import answer_subject, asks_for_a_name, name_the_subject, names_in_full
+from bot.engine.subject import answer_subject, asks_for_a_name, name_the_subject
 from ingest.structure import FALLBACK_ROLES
 from vectorstore.embeddings import Embedder
 from vectorstore.records import Passage
@@ -230,19 +230,19 @@ def compose_answer(
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
     chosen = _select(candidates, settings, outlets, short, dates)
     subject = answer_subject(query, passages) if asks_for_a_name(query, answer_kind) and not short else None
+    named = None
     if subject is not None and chosen:
-        chosen = name_the_subject(chosen, candidates, subject, settings.min_sentence_score, settings.max_quotes)
+        chosen, named = name_the_subject(chosen, candidates, subject, settings.min_sentence_score, settings.max_quotes)
     if answer_kind != "other" and not any(_answers_kind(c, short) for c in chosen):
         chosen = []  # on the topic, but nothing quotable says what was asked
     if not chosen:
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
 
-    # the sentence that answers best leads (for a typed question: among those of the asked kind,
-    # meaning counts double the keywords, which also favour sentences that merely share the topic);
-    # the rest read claims, reports, then disputes
+    # the sentence that answers best leads (one added to name the subject in full; for a typed
+    # question: among those of the asked kind, meaning counts double the keywords, which also
+    # favour sentences that merely share the topic); the rest read claims, reports, then disputes
     order = {"claim": 0, "report": 1, "dispute": 2}
-    in_full = {id(c) for c in chosen if subject is not None and names_in_full(c.text, subject)}
-    lead = max(chosen, key=lambda c: (c.fits, id(c) in in_full, c.names_asked, c.sim + 0.5 * c.keywords if answer_kind != "other" else c.score))
+    lead = named or max(chosen, key=lambda c: (c.fits, c.names_asked, c.sim + 0.5 * c.keywords if answer_kind != "other" else c.score))
     if answer_kind in SINGLE_FACT_KINDS:
         chosen = [c for c in chosen if c is lead or c.sim >= lead.sim - settings.single_fact_margin]
     rest = sorted((c for c in chosen if c is not lead), key=lambda c: (order[c.attribution.kind], -c.score))

@@ -97,20 +97,22 @@ def names_in_full(text: str, subject: Subject) -> bool:
 
 def name_the_subject(
     chosen: list[Candidate], candidates: list[Candidate], subject: Subject, min_score: float, max_quotes: int,
-) -> list[Candidate]:
-    """Make sure one quote names the answer's subject in full (bot/engine/subject.py): when none
-    does, the best sentence of the passages that does takes the place of the weakest quote (never
-    of a dispute), if it is about the question at all (its relevance clears the quoting floor `min_score`)."""
+) -> tuple[list[Candidate], Candidate | None]:
+    """Make sure one quote names the answer's subject in full: when none does, the best sentence
+    of the passages that does takes the place of the weakest quote (never of a dispute), if it is
+    about the question at all (its relevance clears the quoting floor `min_score`). Returns the
+    quotes and the added sentence, which should lead the answer (None when nothing was added)."""
     if any(names_in_full(c.text, subject) for c in chosen):
-        return chosen
+        return chosen, None
     naming = [
         c for c in candidates
         if c.vector is not None and c.relevance >= min_score and names_in_full(c.text, subject)
     ]
     if not naming:
-        return chosen
+        return chosen, None
     chosen = list(chosen)
     if len(chosen) >= max_quotes:
         replaceable = [c for c in chosen if c.attribution.kind != "dispute"] or chosen
         chosen.remove(min(replaceable, key=lambda c: c.score))
-    return [*chosen, max(naming, key=lambda c: c.score)]
+    added = max(naming, key=lambda c: c.score)
+    return [*chosen, added], added
