@@ -30,10 +30,13 @@ from tests.benchmark_data import require_benchmark
 # 2026-12-02, every sentence of the top passages quotable and the trained sentence judge
 # (bot/engine/judge.py): the gold answer in the quotes for 0.500 (7 of 14), citation precision
 # 0.436 → 0.422, quote precision 0.198 → 0.191, evidence articles quoted 0.926 → 0.936.
+# 2026-12-03, a long name question quotes its subject in full (bot/engine/subject.py) and a named day
+# picks that day's article: the gold answer in the quotes for 0.643 (9 of 14), citation precision
+# 0.436, quote precision 0.193, evidence articles quoted 0.917.
 SMOKE_FLOORS = {
     "hits@4": 0.76, "hits@10": 0.91, "mrr@10": 0.65, "map@10": 0.57, "all_evidence@10": 0.88,
     "null_abstention": 0.80, "false_abstention_max": 0.10, "citation_precision": 0.38, "cited_evidence": 0.87,
-    "answer_in_quotes": 0.42, "answer_in_passages": 0.71, "mean_quotes": 5.0, "quote_precision": 0.15,
+    "answer_in_quotes": 0.57, "answer_in_passages": 0.71, "mean_quotes": 5.0, "quote_precision": 0.15,
 }
 
 
