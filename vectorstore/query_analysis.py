@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from vectorstore.query_plan import find_outlets, mentions, outlet_aliases
+from vectorstore.query_plan import MONTH_NAME, find_dates, find_outlets, mentions, month_number, outlet_aliases
 from vectorstore.terms import CALENDAR_WORDS
 from vectorstore.where import all_of
 
@@ -29,34 +29,20 @@ def named_outlets(question: str, outlets: list[str]) -> set[str]:
     return found
 
 
-_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), start=1)}
-_MONTH_NAME = r"(january|february|march|april|may|june|july|august|september|october|november|december|" \
-    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?"
-_DAY_DATES = (
-    re.compile(rf"\b{_MONTH_NAME}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE),  # October 4, 2023
-    re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH_NAME}\s+(\d{{4}})\b", re.IGNORECASE),  # 4 October 2023
-)
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d\d)-(\d\d)\b")
-
-
-def _month(name: str) -> int:
-    name = name.lower().rstrip(".")
-    return next(n for m, n in _MONTHS.items() if m.startswith(name))
+# "4 October 2023": the day-first form, which the retriever's date searches (`find_dates`) do not read.
+_DAY_FIRST_DATE = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{MONTH_NAME}\s+(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE)
 
 
 def named_dates(question: str) -> set[dt.date]:
     """The calendar days the question names ("published on October 4, 2023", "on 4 October
-    2023", "2023-10-04"), so that of an outlet's articles the one of that day is quoted."""
-    found: set[dt.date] = set()
-    candidates = [(_month(m), int(d), int(y)) for m, d, y in _DAY_DATES[0].findall(question)]
-    candidates += [(_month(m), int(d), int(y)) for d, m, y in _DAY_DATES[1].findall(question)]
-    candidates += [(int(m), int(d), int(y)) for y, m, d in _ISO_DATE.findall(question)]
-    for month, day, year in candidates:
+    2023", "2023-10-04"; a day without a year is not one), so that of an outlet's articles the one
+    of that day is quoted."""
+    found = set(find_dates(question, default_year=None))
+    for m in _DAY_FIRST_DATE.finditer(question):
         try:
-            found.add(dt.date(year, month, day))
+            found.add(dt.date(int(m["year"]), month_number(m["month"]), int(m["day"])))
         except ValueError:
-            continue  # "February 30": not a day
+            continue  # "30 February": not a day
     return found
 
 

@@ -22,9 +22,13 @@ from vectorstore.terms import words
 _MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), 1)}
 _MONTH_ABBR = {m[:3]: i for m, i in _MONTHS.items()}
+# A month's name or its abbreviation, with an optional full stop ("October", "Oct.", "Sept").
+MONTH_NAME = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _DATE = re.compile(
-    r"\b(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
-    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b",
+    rf"\b{MONTH_NAME}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b",
     re.IGNORECASE,
 )
 _ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")
@@ -83,11 +87,16 @@ def find_outlets(question: str, aliases: dict[str, str]) -> list[list[str]]:
     return [c.split("\x1f") for c in chosen]
 
 
+def month_number(name: str) -> int | None:
+    """1-12 for a month's name or abbreviation as `MONTH_NAME` matches it, else None."""
+    return _MONTHS.get(name.lower()) or _MONTH_ABBR.get(name.lower()[:3])
+
+
 def find_dates(question: str, default_year: int | None) -> list[dt.date]:
     """Calendar dates written in the question; a date without a year takes `default_year`."""
     found: list[dt.date] = []
     for m in _DATE.finditer(question):
-        month = _MONTHS.get(m["month"].lower()) or _MONTH_ABBR.get(m["month"].lower()[:3])
+        month = month_number(m["month"])
         year = int(m["year"]) if m["year"] else default_year
         if not month or not year:
             continue

@@ -128,7 +128,8 @@ def _of_the_named_days(pool: list[Candidate], dates: set) -> list[Candidate]:
     article: of an outlet with one published on a named day, only those are quoted."""
     if not dates:
         return pool
-    on_the_day = {id(c) for c in pool if c.passage.published_at[:10] in {d.isoformat() for d in dates}}
+    days = {d.isoformat() for d in dates}
+    on_the_day = {id(c) for c in pool if c.passage.published_at[:10] in days}
     dated_outlets = {c.passage.outlet for c in pool if id(c) in on_the_day}
     return [c for c in pool if c.passage.outlet not in dated_outlets or id(c) in on_the_day]
 
