@@ -35,7 +35,7 @@ DATE = re.compile(
 )
 # What may sit beside a date on a date line: times, weekdays, time zones, "at", punctuation.
 _DATE_LEFTOVER = re.compile(
-    r"(?:[\s,.;:|·–—/()-]|\b(?:at|on)\b|\d{1,2}[:.]\d{2}|\b[ap]\.?m\.?|\b[A-Z]{2,5}\b"
+    r"(?:[\s,.;:|·–—/()-]|\b(?:at|on)\b|\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\b\.?)?|\b[ap]\.?m\.?|\b[A-Z]{2,5}\b"
     r"|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b)*"
 )
 _DIGIT = re.compile(r"\d")
@@ -66,9 +66,16 @@ def _only_date(text: str) -> str:
     return iso if _DATE_LEFTOVER.fullmatch(rest) else ""
 
 
+def unemphasised(line: str) -> str:
+    """The line without the Markdown emphasis wrapped round all of it: "*By Jane Roe, Outlet*" is
+    a byline as much as "By Jane Roe, Outlet" is (a pasted Markdown article keeps its asterisks)."""
+    return line.strip().strip("*_").strip() if line[:1] in "*_" else line
+
+
 def date_line(line: str, *, bare: bool = False) -> tuple[str, str]:
     """("published" | "updated", ISO date) for a dateline-of-record such as "Updated 4 Oct 2025" or
     "Published: October 4, 2025 10:32 GMT"; with `bare`, a line that is only a date counts too."""
+    line = unemphasised(line)
     if len(line) > 90:
         return "", ""
     match = _DATE_LINE.match(line)
@@ -132,6 +139,13 @@ def _is_outlet(part: str) -> bool:
     return 0 < len(part) <= 60 and outlet_name(part) == part
 
 
+def is_outlet_line(line: str) -> bool:
+    """A line that is only a name in title case, of at most five words ("Ashbury Gazette"): under a
+    byline, the outlet the byline leaves out."""
+    line = unemphasised(line)
+    return _is_outlet(line) and len(line.split()) <= 5 and not TERMINAL_END.search(line)
+
+
 @dataclass(frozen=True)
 class Byline:
     author: str = ""
@@ -159,6 +173,7 @@ def parse_byline(line: str, *, header: bool = False) -> Byline | None:
     part is the outlet when there are two or more ("By Jane Roe, John Doe" reads as a name and an
     outlet: a byline cannot tell them apart, and the outlet is the likelier second part).
     """
+    line = unemphasised(line)
     if len(line) > 160:
         return None
     by = _BY.match(line)
@@ -250,7 +265,7 @@ _TRAILER = re.compile(
     |read\ (?:more|next|also)\b|continue\ reading\b
     |(?:related|see\ also|also\ read|recommended)(?:\ [\w’'-]+){0,2}\s*:|more\ from\b[^:]{0,60}:
     |subscribe\b|sign\ up\b|follow\ (?:us|@\S+)\b|share\ (?:this|on)\b
-    |(?:additional\ )?(?:reporting|editing|writing)\ by\b
+    |(?:additional\ )?(?:reporting|editing|writing)\ by\b(?P<rep>.*)
     |advertisement(?:\s+-?\s*(?:article|story)\ continues\b.*)?$|(?:article|story)\ continues\ (?:below|after)
     |page\ \d+(?:\ of\ \d+)?$)""",
     re.IGNORECASE | re.VERBOSE,
@@ -262,11 +277,13 @@ _COPYRIGHT = re.compile(
     r"\s*(?:©\s*|\([cC]\)\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?)?[\s,.]*(?P<name>.*)"
 )
 _RESERVED = re.compile(r"[.,]?\s*all rights reserved.*$", re.IGNORECASE)
+_YEAR_END = re.compile(r"[\s,]+\d{4}\W*$")  # "© Outlet 2025." names "Outlet"
 
 
 @dataclass(frozen=True)
 class Trailer:
     outlet: str = ""  # the outlet it names ("Read the original article on X", "© 2025 X"), if any
+    author: str = ""  # the reporter a closing credit names ("Reporting by Jane Roe, Outlet")
     opens_list: bool = False  # "Related:", "Read more:" — the bullets after it are trailers too
     copyright: bool = False  # a "© 2025 Outlet" line: a weaker sign of the outlet than "Read the original…"
 
@@ -279,13 +296,25 @@ def trailer(line: str) -> Trailer | None:
     if line[0] in "©(Cc":
         match = _COPYRIGHT.match(line)
         if match:
-            name = _RESERVED.sub("", match.group("name"))
+            name = _YEAR_END.sub("", _RESERVED.sub("", match.group("name")))
             return Trailer(outlet_name(re.sub(r"^(?:by|of)\s+", "", name, flags=re.IGNORECASE)), copyright=True)
     match = _TRAILER.match(line) or _FOLLOW_NAME.match(line) or _MORE.match(line)
     if not match:
         return None
+    if match.re is _TRAILER and match.group("rep"):
+        return _reporting_credit(match.group("rep"))
     named = next((g for g in match.groupdict().values() if g), "") if match.re is _TRAILER else ""
     return Trailer(outlet_name(named), opens_list=line.rstrip().endswith(":"))
+
+
+def _reporting_credit(credit: str) -> Trailer:
+    """"Reporting by Jane Roe; additional reporting by John Doe, The Outlet": the first reporter is
+    the author, and a last comma part that is a name in title case but not a person's is the outlet."""
+    first = re.split(r"[;,]|\s(?:and|&)\s", credit.strip(" .:"), maxsplit=1)[0].strip()
+    parts = [p.strip(" .") for p in credit.split(",")]
+    last = parts[-1] if len(parts) >= 2 else ""
+    outlet = last if _is_outlet(last) and not _is_name(last) else ""
+    return Trailer(outlet, author=first if _is_name(first) else "")
 
 
 # --- datelines, headings -----------------------------------------------------------------------
@@ -293,8 +322,8 @@ def trailer(line: str) -> Trailer | None:
 # "KYIV, March 23 (Reuters) —", "MOSCOW —", "WASHINGTON (AP) —", "SAN FRANCISCO, Calif. –".
 DATELINE = re.compile(
     r"[A-Z][A-Z.'’-]+(?:[ -][A-Z][A-Z.'’-]+){0,3}"
-    r"(?:,\s*[A-Z][A-Za-z.]*(?:\s+\d{1,2}(?:,\s*\d{4})?)?)?"
-    r"(?:\s*\((?P<source>[^()\n]{1,40})\))?\s*(?:—|–|--|-)(?=\s|$)"
+    r"(?:,\s*(?:\d{1,2}\s+)?[A-Z][A-Za-z.]*(?:\s+\d{1,2}(?:,\s*\d{4})?)?)?"
+    r"(?:\s*\((?P<source>[^()\n]{1,40})\))?\s*(?:—|–|--|-)[*_]*(?=\s|$)"
 )
 KEY_POINTS = re.compile(
     r"(?:key\ (?:points|takeaways|facts|findings)|takeaways|highlights|in\ brief|at\ a\ glance|summary"
@@ -310,9 +339,10 @@ def is_key_points_header(line: str) -> bool:
 def dateline(line: str) -> tuple[int, str]:
     """(end, source) of a dateline opening the line ("KYIV, March 23 (Reuters) —") when prose
     follows it, else (-1, "")."""
-    if not line[:2].isupper():
+    lead = len(line) - len(line.lstrip("*_"))  # "**KYIV —** Prose" in Markdown
+    if not line[lead:lead + 2].isupper():
         return -1, ""
-    match = DATELINE.match(line)
+    match = DATELINE.match(line, lead)
     if not match:
         return -1, ""
     after = line[match.end():].lstrip()
@@ -323,7 +353,8 @@ def dateline(line: str) -> tuple[int, str]:
 
 def starts_with_dateline(line: str) -> bool:
     """Whether the line opens with a dateline (prose after it or not: a test on the line's start)."""
-    return line[:2].isupper() and DATELINE.match(line) is not None
+    lead = len(line) - len(line.lstrip("*_"))
+    return line[lead:lead + 2].isupper() and DATELINE.match(line, lead) is not None
 
 
 def is_structural(line: str) -> bool:
@@ -331,7 +362,7 @@ def is_structural(line: str) -> bool:
     credit or a trailer. `clean_text` keeps the line breaks around such lines."""
     return (
         parse_byline(line, header=True) is not None
-        or bool(date_line(line)[1])
+        or bool(date_line(line, bare=True)[1])  # a line that is only a date is never inside a sentence
         or is_credit_line(line)
         or trailer(line) is not None
     )

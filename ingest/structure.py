@@ -105,8 +105,10 @@ class _Recogniser:
         self.list_role = ""
         found = lines.trailer(line)
         if found:
+            self.author = self.author or found.author
             if found.outlet:
-                self.outlets.setdefault("copyright" if found.copyright else "trailer", found.outlet)
+                kind = "copyright" if found.copyright else "byline" if found.author else "trailer"
+                self.outlets.setdefault(kind, found.outlet)
             self.list_role = "trailer" if found.opens_list else ""
             self.add(start, end, "trailer")
             return
@@ -126,11 +128,15 @@ class _Recogniser:
             self.add(start, start + len(line[:credit].rstrip()), "caption")
             self.add(start + credit, end, "credit")
             return
+        if header and self.segments and self.segments[-1][2] == "byline" and lines.is_outlet_line(line):
+            self.outlets.setdefault("byline", lines.unemphasised(line))  # "By Jane Roe, Reporter\nThe Outlet"
+            self.add(start, end, "byline")
+            return
         if start == 0 and end < len(self.text) and _headline_shaped(line):
             self.title = line
             self.add(start, end, "headline")
             return
-        if header:
+        if header or self.segments and self.segments[-1][2] == "byline":  # a subhead may sit above the byline
             cut, source = lines.dateline(line)
             if cut > 0:
                 self.outlets.setdefault("dateline", lines.outlet_name(source))

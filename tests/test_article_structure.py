@@ -341,3 +341,52 @@ def test_sentence_roles_round_trip_through_their_stored_encoding():
     assert decode_roles(encode_roles(roles), len(roles)) == roles
     assert decode_roles(encode_roles(roles), len(roles) + 1) is None
     assert decode_roles("b?", 2) is None
+
+
+# --- byline shapes seen in pasted articles -------------------------------------------------------
+
+def _structured(raw: str) -> SourceDocument:
+    return structured_document(clean_text(raw), origin="t", fallback_title="t")
+
+
+def test_an_outlet_line_and_a_date_line_under_a_byline_name_the_outlet_and_date():
+    document = _structured(
+        "Ferry fares to rise in spring\n\nBy Ann Lowe, Transport Correspondent\nThe Quayside Echo\n"
+        "Tuesday 11 February 2025, 6:42pm\n\nQUAYSIDE, Feb 11 — Island ferry fares will rise by 8% in April, the operator said."
+    )
+    assert (document.outlet, document.published_at, document.author) == ("The Quayside Echo", "2025-02-11", "Ann Lowe")
+    assert sentence_roles(document)["Island ferry fares will rise by 8% in April, the operator said."] == "body"
+
+
+def test_a_markdown_byline_and_dateline_in_emphasis_are_recognised():
+    document = _structured(
+        "# Ferry fares to rise in spring\n\n*By Ann Lowe, Transport Reporter — The Quayside Echo, 6 March 2025*\n\n"
+        "**QUAYSIDE, March 6 —** Island ferry fares will rise by 8% in April, the operator said."
+    )
+    assert (document.outlet, document.published_at, document.author) == ("The Quayside Echo", "2025-03-06", "Ann Lowe")
+    roles = sentence_roles(document)
+    assert roles["**QUAYSIDE, March 6 —**"] == "dateline"
+    assert roles["Island ferry fares will rise by 8% in April, the operator said."] == "body"
+
+
+def test_a_day_first_dateline_under_a_byline_below_a_subhead_is_cut_off():
+    document = _structured(
+        "FERRY FARES TO RISE\nOperator blames fuel costs for the increase\n\nBy Ann Lowe | The Quayside Echo | 3 April 2025\n\n"
+        "QUAYSIDE, 3 April — Island ferry fares will rise by 8% in April, the operator said."
+    )
+    assert sentence_roles(document)["QUAYSIDE, 3 April —"] == "dateline"
+
+
+def test_a_closing_reporting_credit_names_the_author_and_outlet_and_is_never_quoted():
+    document = _structured(
+        "Ferry fares to rise in spring\n\nIsland ferry fares will rise by 8% in April, the operator said.\n\n"
+        "Reporting by Ann Lowe; additional reporting by Sam Hale, Quayside & District Echo"
+    )
+    assert (document.author, document.outlet) == ("Ann Lowe", "Quayside & District Echo")
+    assert "Reporting by" not in document.text
+
+
+def test_a_copyright_line_ending_in_a_year_names_the_outlet_without_it():
+    document = _structured("Ferry fares to rise\n\nIsland ferry fares will rise by 8%, the operator said.\n\n"
+                           "© Quayside Echo 2025. All rights reserved.")
+    assert document.outlet == "Quayside Echo"
