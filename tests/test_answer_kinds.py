@@ -39,3 +39,12 @@ def test_a_name_far_from_the_role_words_or_beside_another_name_is_not_the_holder
     question = "Who is Port Ellery's harbour master?"
     assert not names_the_one_asked_about("The harbour master said few boats would leave for Carrow Bay.", question)
     assert not names_the_one_asked_about("The Port Ellery Fishermen's Cooperative disputed the estimate.", question)
+
+
+def test_a_share_or_percentage_question_asks_for_a_figure_and_a_by_what_date_one_for_a_date():
+    from vectorstore.query_analysis import answer_kind
+
+    assert answer_kind("What proportion of residents opposed the plan?") == "count"
+    assert answer_kind("What percentage of homes flooded?") == "count"
+    assert answer_kind("By what date must objections be made?") == "date"
+    assert answer_kind("What is the share price doing?") == "other"  # "share" alone is no figure

@@ -107,7 +107,9 @@ def retrieval_query(question: str, history: list[str]) -> str:
 _KIND_OPENINGS = (
     (re.compile(r"^\s*how\s+(?:many|much)\b", re.IGNORECASE), "count"),
     (re.compile(r"^\s*(?:what|which)\s+(?:was|is|were|are)\s+the\s+(?:death\s+toll|number|total|figure|amount|cost|price)\b", re.IGNORECASE), "count"),
-    (re.compile(r"^\s*when\b|^\s*(?:on\s+)?what\s+(?:day|date|year|month)\b", re.IGNORECASE), "date"),
+    # "what share of…", "what percentage of…": a figure too
+    (re.compile(r"^\s*(?:what|which)\s+(?:(?:was|is|were|are)\s+the\s+)?(?:percent(?:age)?\b|(?:proportion|share|fraction)\s+of\b)", re.IGNORECASE), "count"),
+    (re.compile(r"^\s*when\b|^\s*(?:(?:on|by|until|from|since)\s+)?what\s+(?:day|date|year|month)\b", re.IGNORECASE), "date"),
     (re.compile(r"^\s*where\b", re.IGNORECASE), "place"),
     (re.compile(r"^\s*(?:who|whom|whose)\b", re.IGNORECASE), "person"),
     (re.compile(r"^\s*(?:which|what)\s+(?:company|firm|business|organi[sz]ation|agency|group|person|official|team|contractor)\b", re.IGNORECASE), "person"),
