@@ -139,11 +139,11 @@ def _is_outlet(part: str) -> bool:
     return 0 < len(part) <= 60 and outlet_name(part) == part
 
 
-def is_outlet_line(line: str) -> bool:
-    """A line that is only a name in title case, of at most five words ("Ashbury Gazette"): under a
-    byline, the outlet the byline leaves out."""
+def outlet_line(line: str) -> str:
+    """The name when the line is only a name in title case, of at most five words ("Ashbury
+    Gazette"; under a byline, the outlet the byline leaves out), else ""."""
     line = unemphasised(line)
-    return _is_outlet(line) and len(line.split()) <= 5 and not TERMINAL_END.search(line)
+    return line if _is_outlet(line) and len(line.split()) <= 5 and not TERMINAL_END.search(line) else ""
 
 
 @dataclass(frozen=True)
@@ -336,13 +336,16 @@ def is_key_points_header(line: str) -> bool:
     return len(line) <= 60 and KEY_POINTS.fullmatch(line) is not None
 
 
+def _dateline_match(line: str) -> re.Match | None:
+    """The dateline opening the line, after any Markdown emphasis ("**KYIV —** Prose")."""
+    lead = len(line) - len(line.lstrip("*_"))
+    return DATELINE.match(line, lead) if line[lead:lead + 2].isupper() else None
+
+
 def dateline(line: str) -> tuple[int, str]:
     """(end, source) of a dateline opening the line ("KYIV, March 23 (Reuters) —") when prose
     follows it, else (-1, "")."""
-    lead = len(line) - len(line.lstrip("*_"))  # "**KYIV —** Prose" in Markdown
-    if not line[lead:lead + 2].isupper():
-        return -1, ""
-    match = DATELINE.match(line, lead)
+    match = _dateline_match(line)
     if not match:
         return -1, ""
     after = line[match.end():].lstrip()
@@ -353,8 +356,7 @@ def dateline(line: str) -> tuple[int, str]:
 
 def starts_with_dateline(line: str) -> bool:
     """Whether the line opens with a dateline (prose after it or not: a test on the line's start)."""
-    lead = len(line) - len(line.lstrip("*_"))
-    return line[lead:lead + 2].isupper() and DATELINE.match(line, lead) is not None
+    return _dateline_match(line) is not None
 
 
 def is_structural(line: str) -> bool:

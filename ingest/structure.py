@@ -128,15 +128,16 @@ class _Recogniser:
             self.add(start, start + len(line[:credit].rstrip()), "caption")
             self.add(start + credit, end, "credit")
             return
-        if header and self.segments and self.segments[-1][2] == "byline" and lines.is_outlet_line(line):
-            self.outlets.setdefault("byline", lines.unemphasised(line))  # "By Jane Roe, Reporter\nThe Outlet"
+        after_byline = bool(self.segments) and self.segments[-1][2] == "byline"
+        if header and after_byline and (outlet := lines.outlet_line(line)):
+            self.outlets.setdefault("byline", outlet)  # "By Jane Roe, Reporter\nThe Outlet"
             self.add(start, end, "byline")
             return
         if start == 0 and end < len(self.text) and _headline_shaped(line):
             self.title = line
             self.add(start, end, "headline")
             return
-        if header or self.segments and self.segments[-1][2] == "byline":  # a subhead may sit above the byline
+        if header or after_byline:  # a subhead may sit above the byline
             cut, source = lines.dateline(line)
             if cut > 0:
                 self.outlets.setdefault("dateline", lines.outlet_name(source))
