@@ -12,7 +12,7 @@ import re
 from bot.engine.answer import Answer, Citation, SourceRef, closest_sources, source_ref
 from bot.engine.candidates import Candidate, is_short, score_candidates
 from bot.engine.judge import SentenceJudge, judge_features
-from bot.engine.subject import answer_subject, asks_for_a_name, name_the_subject
+from bot.engine.subject import answer_subject, asks_for_a_name, name_the_subject, of_the_named, question_names
 from ingest.structure import FALLBACK_ROLES
 from vectorstore.embeddings import Embedder
 from vectorstore.records import Passage
@@ -226,6 +226,8 @@ def compose_answer(
     if not passages or top < settings.min_passage_score - settings.sentence_rescue_margin:
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
 
+    short = is_short(query)
+    story_ids = {p.document_id for p in of_the_named(passages, question_names(query))} if short else None
     question_vector = embedder.embed_query(query)
     candidates = score_candidates(query, passages, embedder, answer_kind, question_vector)
     embedded_ones = [c for c in candidates if c.vector is not None]
@@ -236,10 +238,9 @@ def compose_answer(
             candidate.score += settings.judge_weight * candidate.judged
     if top < settings.min_passage_score and not any(_answers_alone(c, settings) for c in embedded_ones):
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
-    short = is_short(query)
     if answer_kind != "other" and short and _asks_what_the_story_never_mentions(query, passages, embedded_ones, answer_kind):
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
-    chosen = _select(candidates, settings, outlets, short, dates)
+    chosen = _select([c for c in candidates if story_ids is None or c.passage.document_id in story_ids], settings, outlets, short, dates)
     subject = answer_subject(query, passages) if asks_for_a_name(query, answer_kind) and not short else None
     named = None
     if subject is not None and chosen:

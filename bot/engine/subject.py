@@ -70,6 +70,40 @@ def names(text: str, known: set[str]):
             yield words
 
 
+_NAMED_WORD = re.compile(r"(?<![\w'’-])[A-Z][\w'’\-]*[a-z][\w'’\-]*")
+
+
+def question_names(question: str) -> frozenset[str]:
+    """The capitalised words a question names something by ("Birchwood" in "How many firefighters
+    are fighting the Birchwood fire?", "Aldric" in "… at St Aldric's"): not its first word, which
+    is capitalised as any sentence's start, nor a month or weekday (a date, not a name)."""
+    found = set()
+    for m in _NAMED_WORD.finditer(question):
+        if m.start() == len(question) - len(question.lstrip()):
+            continue
+        word = _POSSESSIVE.sub("", m.group())
+        if word.lower() not in CALENDAR_WORDS and word.lower() not in STARTERS:
+            found.add(word)
+    return frozenset(found)
+
+
+def of_the_named(passages: list[Passage], asked: frozenset[str]) -> list[Passage]:
+    """The passages of the articles that write most of the names `asked` (`question_names`): a
+    short question that names its story ("the Birchwood fire") is not answered from another fire
+    however alike their sentences are. An article counts a name its read passages or its title
+    write; with no article writing any, all passages stay."""
+    if not asked:
+        return passages
+    written: dict[str, set[str]] = defaultdict(set)
+    for p in passages:
+        text = f"{p.title}\n{p.text}"
+        written[p.document_id] |= {w for w in asked if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)}
+    most = max(len(w) for w in written.values())
+    if most == 0:
+        return passages
+    return [p for p in passages if len(written[p.document_id]) == most]
+
+
 def answer_subject(question: str, passages: list[Passage]) -> Subject | None:
     """The name most of `passages`' articles use that `question` (and the outlets) do not, or None
     when no name is shared by `MIN_ARTICLES` articles."""
