@@ -13,7 +13,8 @@ Roles:
 
     body      the story: quotable
     caption   a photo caption: quotable only when no body sentence says the same (FALLBACK_ROLES)
-    keypoint  a summary bullet above the story, or under "Key points:": likewise a fallback
+    keypoint  a summary bullet above the story, or under "Key points:", or a standfirst (an
+              unpunctuated line under the headline): likewise a fallback
     headline, byline, dateline     kept in the text (they help retrieval), never quoted
     heading   a "Key points:" or "Highlights" label above a list: kept, never quoted (other short
               lines stay body: in real feeds they are as often facts, "X joins Y for $20m", as subheads)
@@ -136,6 +137,9 @@ class _Recogniser:
         if start == 0 and end < len(self.text) and _headline_shaped(line):
             self.title = line
             self.add(start, end, "headline")
+            return
+        if header and self.segments and self.segments[-1][2] == "headline" and _headline_shaped(line):
+            self.add(start, end, "keypoint")  # a standfirst under the headline sums the story up
             return
         if header or after_byline:  # a subhead may sit above the byline
             cut, source = lines.dateline(line)

@@ -390,3 +390,19 @@ def test_a_copyright_line_ending_in_a_year_names_the_outlet_without_it():
     document = _structured("Ferry fares to rise\n\nIsland ferry fares will rise by 8%, the operator said.\n\n"
                            "© Quayside Echo 2025. All rights reserved.")
     assert document.outlet == "Quayside Echo"
+
+
+def test_a_standfirst_under_the_headline_is_a_key_point_not_body():
+    document = _structured(
+        "FERRY FARES TO RISE\nOperator blames fuel costs for an 8% increase\n\nBy Ann Lowe | The Quayside Echo | 3 April 2025\n\n"
+        "QUAYSIDE, 3 April — Island ferry fares will rise by 8% in April, the operator said."
+    )
+    roles = sentence_roles(document)
+    assert roles["Operator blames fuel costs for an 8% increase"] == "keypoint"
+    assert roles["Island ferry fares will rise by 8% in April, the operator said."] == "body"
+    assert document.title == "FERRY FARES TO RISE"
+
+
+def test_a_first_paragraph_under_the_headline_stays_body():
+    document = _structured("Ferry fares to rise\n\nIsland ferry fares will rise by 8% in April, the operator said.")
+    assert sentence_roles(document)["Island ferry fares will rise by 8% in April, the operator said."] == "body"
