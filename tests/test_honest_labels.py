@@ -149,6 +149,30 @@ def test_a_surname_is_completed_from_the_article_but_not_with_a_nationality():
     assert full_speaker_names(answer, [_passage("The Chilean Boric spoke first.")]).citations[0].speaker == "Boric"
 
 
+# -- a sentence that goes on with the last speaker ---------------------------------------------
+NAMED = "Harbour master Ruth Okonjo said the quay would close for repairs."
+
+
+@pytest.mark.parametrize("sentence", [
+    "“We cannot keep patching a wall that is older than the lighthouse.”",
+    "She said the work would take most of the winter.",
+    "“It will take most of the winter,” she added.",
+])
+def test_a_sentence_that_names_no_one_but_goes_on_with_the_last_speaker_is_theirs(sentence):
+    assert attribute(sentence).kind == "report"  # alone, it names no one
+    got = attribute(sentence, (NAMED,))
+    assert (got.kind, got.speaker) == ("claim", "Ruth Okonjo")
+
+
+def test_a_quotation_running_over_two_sentences_keeps_its_speaker():
+    got = attribute("“The boats will have to use the north slip.”", ("“It is unsafe.”", NAMED))
+    assert (got.kind, got.speaker) == ("claim", "Ruth Okonjo")
+
+
+def test_a_plain_sentence_after_a_claim_is_not_given_its_speaker():
+    assert attribute("The quay was built in 1884.", (NAMED,)).kind == "report"
+
+
 # -- what a label says ------------------------------------------------------------------------
 @pytest.mark.parametrize(("kind", "speaker", "outlet", "date", "label"), [
     ("claim", "Putin", "Harbor Wire", "2024-03-23", "Claim by Putin, reported by Harbor Wire on 2024-03-23"),

@@ -51,3 +51,13 @@ def test_a_sentence_from_a_lower_ranked_passage_costs_a_little():
     first, later = candidates[0], candidates[-1]
     assert later.rank == 2 and first.rank == 0
     assert first.keywords - later.keywords > 2 * RANK_PENALTY * 0.99
+
+
+def test_each_sentence_knows_the_sentences_above_it_in_its_passage():
+    text = ("Harbour master Ruth Okonjo said the quay would close for repairs. "
+            "“We cannot keep patching a wall that is older than the lighthouse.” The quay was opened by the town in 1884.")
+    passage = Passage(chunk_id="a#0", document_id="a", text=text, start=0, end=len(text), score=0.5)
+    first, second, third = candidates_of([passage])
+    assert first.before == ()
+    assert second.before == (first.text,)
+    assert third.before == (second.text, first.text)

@@ -170,9 +170,34 @@ def find_speaker(sentence: str) -> str:
     return ""
 
 
-def attribute(sentence: str) -> Attribution:
-    """Classify a quoted sentence; disputes win over claims, since they qualify them."""
+# A sentence that names no speaker but goes on with the last one: a quotation standing alone
+# ('"If we stay, we are spending every penny …"' after 'Chairman Steve Arkwright said …') or a
+# pronoun that reports ("He said the roof …", '"…," she added.'). News writing names a speaker
+# once and lets the next sentences lean on it.
+_OPEN_QUOTE = re.compile(r"^\s*[“\"]")
+_PRONOUN_SAID = re.compile(
+    rf"(?:^{_LEAD}(?:He|She|They)\s+{_AUX}(?:{_VERBS})\b|{_CLOSE_QUOTE},?\s+(?:he|she|they)\s+{_AUX}(?:{_VERBS})\b"
+    rf"|{_CLOSE_QUOTE},?\s+(?:{_VERBS})\s+(?:he|she)\b)"
+)
+# How many sentences back a speaker is looked for: a quotation may run over two sentences.
+CARRY_BACK = 2
+
+
+def _leans_on_the_last_speaker(sentence: str) -> bool:
+    return _OPEN_QUOTE.match(sentence) is not None or _PRONOUN_SAID.search(sentence) is not None
+
+
+def attribute(sentence: str, before: tuple[str, ...] = ()) -> Attribution:
+    """Classify a quoted sentence; disputes win over claims, since they qualify them.
+
+    `before` holds the sentences just above it in its article, nearest first: a sentence that
+    names no one but goes on with the speaker of those (`_leans_on_the_last_speaker`) is theirs."""
     speaker = find_speaker(sentence)
+    if not speaker and before and _leans_on_the_last_speaker(sentence):
+        for previous in before[:CARRY_BACK]:
+            speaker = find_speaker(previous)
+            if speaker or not _leans_on_the_last_speaker(previous):
+                break
     if _DISPUTE.search(sentence):
         return Attribution("dispute", speaker)
     if speaker:

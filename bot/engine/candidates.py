@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.engine.attribution import Attribution, attribute
+from bot.engine.attribution import CARRY_BACK, Attribution, attribute
 from bot.engine.evidence import holds_answer_kind, names_the_one_asked_about
 from bot.engine.sentences import MIN_SENTENCE_CHARS, passage_sentence_roles, passage_sentence_spans
 from ingest.structure import FALLBACK_ROLES, QUOTABLE_ROLES
@@ -69,6 +69,7 @@ class Candidate:
     names_asked: bool = False  # for "who": names someone beside a word of the question (evidence.names_the_one_asked_about)
     coverage: float = 0.0  # share of all the question's words it holds (vectorstore.terms.term_coverage)
     role: str = "body"  # its role in the article (ingest/structure.py); captions and key points are fallbacks
+    before: tuple[str, ...] = ()  # the sentences above it in its passage, nearest first (whose speaker it may go on with)
 
 
 def candidates_of(passages: list[Passage]) -> list[Candidate]:
@@ -89,6 +90,7 @@ def candidates_of(passages: list[Passage]) -> list[Candidate]:
             found.append(Candidate(
                 passage, start, end, text, rank=rank, pooled=pooled[i] if pooled else None, role=roles[i],
                 vocabulary=frozenset(words(text)),
+                before=tuple(passage.text[a:b] for a, b in reversed(spans[max(0, i - CARRY_BACK):i])),
             ))
     return found
 
@@ -150,7 +152,7 @@ def score_candidates(
                 - (FALLBACK_PENALTY if candidate.role in FALLBACK_ROLES else 0.0)
             )
             candidate.vector = vector
-            candidate.attribution = attribute(candidate.text)  # only shortlisted sentences can be quoted
+            candidate.attribution = attribute(candidate.text, candidate.before)  # only shortlisted sentences can be quoted
 
     embedded_ones = [c for c in candidates if c.vector is not None]
     for candidate, coverage in zip(embedded_ones, term_coverage(query, [c.vocabulary for c in embedded_ones])):
