@@ -48,3 +48,10 @@ def test_a_share_or_percentage_question_asks_for_a_figure_and_a_by_what_date_one
     assert answer_kind("What percentage of homes flooded?") == "count"
     assert answer_kind("By what date must objections be made?") == "date"
     assert answer_kind("What is the share price doing?") == "other"  # "share" alone is no figure
+
+
+def test_a_street_or_a_named_place_word_is_a_place_but_a_weekday_is_not():
+    question = "Where will the depot be built?"
+    assert holds_answer_kind("The new depot on Harrow Lane will hold 40 buses.", "place", question)
+    assert holds_answer_kind("Ivo Brandt, 61, of Sorrel Avenue, pleaded guilty.", "place", question)
+    assert not holds_answer_kind("The depot will open on Monday, the council said.", "place", question)

@@ -26,6 +26,13 @@ _DATE = re.compile(
     r"(?:earlier|later) (?:this|that) (?:week|month|year))\b",
 )
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|outside|inside|from|to|across|toward|towards)\s+(?:the\s+)?[A-Z][\w'’\-]+")
+# "on Carr Street", "on the Isle of Wight" (not "on Monday": `_is_place_on`), and a name with a
+# place word of English addresses and maps ("of Ridley Avenue, Northgate", "Kell Reservoir").
+_ON_NAME = re.compile(r"\bon\s+(?:the\s+)?([A-Z][\w'’\-]+)")
+_PLACE_WORD = re.compile(
+    r"\b[A-Z][\w'’\-]+\s+(?:Street|Road|Avenue|Lane|Square|Park|Way|Drive|Place|Close|Crescent|Terrace|Quay|"
+    r"Bridge|Common|Green|Hill|Estate|Station|Airport|Harbour|Harbor|Bay|River|Valley|County|Island|Reservoir|Heath|Moor)\b"
+)
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]+")
 # Words that open a sentence with a capital without being a name.
 STARTERS = frozenset(
@@ -92,7 +99,8 @@ def holds_answer_kind(sentence: str, kind: str, question: str) -> bool:
     if kind == "date":
         return bool(_DATE.search(sentence))
     if kind == "place":
-        return bool(_PLACE_PREPOSITION.search(sentence))
+        return bool(_PLACE_PREPOSITION.search(sentence) or _PLACE_WORD.search(sentence)
+                    or any(m.group(1).lower() not in CALENDAR_WORDS for m in _ON_NAME.finditer(sentence)))
     if kind == "person":
         return names_someone_new(sentence, question)
     return True
