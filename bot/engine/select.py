@@ -192,6 +192,25 @@ def _answers_kind(c: Candidate, short: bool) -> bool:
     return c.fits and (not short or c.coverage >= TYPED_MIN_COVERAGE or c.sim >= TYPED_MIN_SIM)
 
 
+def _with_one_of_the_kind(chosen: list[Candidate], candidates: list[Candidate], short: bool, settings) -> list[Candidate]:
+    """The quotes with the best sentence of the asked kind (`_answers_kind`) of their articles in
+    place of their weakest, when none of them is of that kind: the picks favour the question's
+    words, and "In mitigation, Sallow's solicitor, Anita Grewal, said …" shares none of "Who was
+    the landlord's lawyer in court?" while being its closest sentence. Unchanged when no such
+    sentence clears the quoting floor."""
+    articles = {c.passage.document_id for c in chosen}
+    taken = {id(c) for c in chosen}
+    of_kind = [
+        c for c in candidates
+        if c.vector is not None and id(c) not in taken and c.passage.document_id in articles
+        and c.relevance >= settings.min_sentence_score and _answers_kind(c, short)
+    ]
+    if not of_kind:
+        return chosen
+    weakest = min(chosen, key=lambda c: c.score)
+    return [c for c in chosen if c is not weakest] + [max(of_kind, key=lambda c: c.sim)]
+
+
 def _answers_alone(c: Candidate, settings) -> bool:
     """Sentence-level evidence: this one sentence is close enough to the question, or holds its words."""
     return c.fits and (c.sim >= settings.min_sentence_answer_score or (c.coverage >= RESCUE_COVERAGE and c.sim >= RESCUE_MIN_SIM))
@@ -250,6 +269,8 @@ def compose_answer(
     named = None
     if subject is not None and chosen:
         chosen, named = name_the_subject(chosen, candidates, subject, settings.min_sentence_score, settings.max_quotes)
+    if answer_kind != "other" and chosen and not any(_answers_kind(c, short) for c in chosen):
+        chosen = _with_one_of_the_kind(chosen, candidates, short, settings)
     if answer_kind != "other" and not any(_answers_kind(c, short) for c in chosen):
         chosen = []  # on the topic, but nothing quotable says what was asked
     if not chosen:

@@ -1,0 +1,41 @@
+"""A typed question ("who …?") whose closest sentence shares none of its words is still answered
+by that sentence when the sentences picked for their words do not say what was asked
+(bot/engine/select.py `_with_one_of_the_kind`). On the second messy test set: "Who was the
+landlord's lawyer in court?" over "In mitigation, Sallow's solicitor, Anita Grewal, said …"."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.engine.candidates import Candidate
+from bot.engine.select import _answers_kind, _with_one_of_the_kind
+from bot.settings import Settings
+from vectorstore.records import Passage
+
+SETTINGS = Settings(home="/nonexistent")
+
+
+def _candidate(text: str, *, document: str = "a", sim: float, coverage: float, fits: bool, score: float) -> Candidate:
+    passage = Passage(chunk_id=document + "#0", document_id=document, text=text, start=0, end=len(text), score=0.5)
+    return Candidate(passage, 0, len(text), text, score=score, vector=np.ones(3), sim=sim, relevance=sim,
+                     coverage=coverage, fits=fits)
+
+
+PICKED = [
+    _candidate("The court heard the landlord had been warned.", sim=0.30, coverage=0.3, fits=False, score=0.9),
+    _candidate("A council spokesperson said the landlord was written to.", sim=0.40, coverage=0.2, fits=True, score=0.8),
+]
+LAWYER = _candidate("In mitigation, his solicitor, Hannah Brisk, said he had paid.", sim=0.47, coverage=0.0, fits=True, score=0.6)
+
+
+def test_the_closest_sentence_of_the_asked_kind_takes_the_weakest_quotes_place():
+    assert not any(_answers_kind(c, short=True) for c in PICKED)
+    chosen = _with_one_of_the_kind(PICKED, [*PICKED, LAWYER], short=True, settings=SETTINGS)
+    assert LAWYER in chosen and len(chosen) == len(PICKED)
+    assert PICKED[1] not in chosen  # the weakest by score made room
+
+
+def test_a_sentence_of_another_article_or_below_the_quoting_floor_is_not_brought_in():
+    elsewhere = _candidate("Her solicitor, Ann Roe, said so.", document="b", sim=0.5, coverage=0.0, fits=True, score=0.6)
+    faint = _candidate("Solicitor Ann Roe was there.", sim=SETTINGS.min_sentence_score - 0.01, coverage=0.6, fits=True, score=0.6)
+    assert _with_one_of_the_kind(PICKED, [*PICKED, elsewhere, faint], short=True, settings=SETTINGS) == PICKED
