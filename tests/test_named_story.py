@@ -31,9 +31,9 @@ ARTICLES = {
 }
 
 
-def _passage(document_id: str, text: str, title: str = "") -> Passage:
+def _passage(document_id: str, text: str, title: str = "", outlet: str = "") -> Passage:
     return Passage(chunk_id=document_id + "#0", document_id=document_id, text=text, start=0, end=len(text),
-                   score=0.5, title=title)
+                   score=0.5, title=title, outlet=outlet)
 
 
 def test_the_names_of_a_question_are_its_capitalised_words_but_the_first_and_dates():
@@ -77,3 +77,11 @@ def test_the_fire_that_gives_the_figure_is_still_quoted_for_it(fires):
     assert not answer.abstained
     assert "70 firefighters" in answer.citations[0].quote
     assert {c.outlet for c in answer.citations} == {"Fellgate Standard"}
+
+
+def test_an_outlet_named_by_the_question_is_written_by_each_of_its_articles_whatever_the_case():
+    passages = [
+        _passage("a", "The council approved repairs to the old harbour wall.", "Council approves repairs", "Harbour Ledger"),
+        _passage("b", "The repairs have been delayed.", "Harbour wall repairs delayed", "Harbour Ledger"),
+    ]
+    assert of_the_named(passages, frozenset({"Harbour", "Ledger"})) == passages

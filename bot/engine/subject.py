@@ -90,14 +90,18 @@ def question_names(question: str) -> frozenset[str]:
 def of_the_named(passages: list[Passage], asked: frozenset[str]) -> list[Passage]:
     """The passages of the articles that write most of the names `asked` (`question_names`): a
     short question that names its story ("the Birchwood fire") is not answered from another fire
-    however alike their sentences are. An article counts a name its read passages or its title
-    write; with no article writing any, all passages stay."""
+    however alike their sentences are. An article counts a name its read passages, its title or
+    its outlet write, in any case (a headline capitalises "Harbour", a sentence does not; a name
+    of the outlet the question asks about is every one of its articles'); with no article writing
+    any, all passages stay."""
     if not asked:
         return passages
     written: dict[str, set[str]] = defaultdict(set)
     for p in passages:
-        text = f"{p.title}\n{p.text}"
-        written[p.document_id] |= {w for w in asked if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)}
+        text = f"{p.outlet}\n{p.title}\n{p.text}"
+        written[p.document_id] |= {
+            w for w in asked if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text, re.IGNORECASE)
+        }
     most = max(len(w) for w in written.values())
     if most == 0:
         return passages
