@@ -183,3 +183,10 @@ def test_a_keyword_index_that_cannot_be_updated_loses_no_article(tmp_path, embed
     assert [i.status for i in report.items] == ["added"]
     assert len(report.warnings) == 1 and "keyword index" in report.warnings[0] and "next question" in report.warnings[0]
     assert [d.title for d in bot.store.list_documents()] == ["Harbour news"]
+
+
+def test_day_first_dates_are_read_but_a_lowercase_may_is_no_month():
+    assert find_dates("What did the Courier report on 4 October?", 2025) == [dt.date(2025, 10, 4)]
+    assert find_dates("the 4th of October 2023 report", 2025) == [dt.date(2023, 10, 4)]
+    assert find_dates("said 5 may be hurt", 2025) == []
+    assert find_dates("on 30 February 2024", 2024) == []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from vectorstore.query_plan import MONTH_NAME, find_dates, find_outlets, mentions, month_number, outlet_aliases
+from vectorstore.query_plan import find_dates, find_outlets, mentions, outlet_aliases
 from vectorstore.terms import CALENDAR_WORDS
 from vectorstore.where import all_of
 
@@ -29,21 +29,11 @@ def named_outlets(question: str, outlets: list[str]) -> set[str]:
     return found
 
 
-# "4 October 2023": the day-first form, which the retriever's date searches (`find_dates`) do not read.
-_DAY_FIRST_DATE = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{MONTH_NAME}\s+(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE)
-
-
 def named_dates(question: str) -> set[dt.date]:
     """The calendar days the question names ("published on October 4, 2023", "on 4 October
     2023", "2023-10-04"; a day without a year is not one), so that of an outlet's articles the one
     of that day is quoted."""
-    found = set(find_dates(question, default_year=None))
-    for m in _DAY_FIRST_DATE.finditer(question):
-        try:
-            found.add(dt.date(int(m["year"]), month_number(m["month"]), int(m["day"])))
-        except ValueError:
-            continue  # "30 February": not a day
-    return found
+    return set(find_dates(question, default_year=None))
 
 
 def date_range_filter(since: dt.date | None, until: dt.date | None) -> dict | None:

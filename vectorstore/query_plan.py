@@ -31,6 +31,11 @@ _DATE = re.compile(
     rf"\b{MONTH_NAME}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b",
     re.IGNORECASE,
 )
+# "4 October 2023", "on 4 October": the day-first form (its month capitalised, so that "5 may"
+# in a sentence is no date).
+_DAY_FIRST_DATE = re.compile(
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_NAME}(?:,?\s+(?P<year>(?:19|20)\d\d))?\b", re.IGNORECASE,
+)
 _ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")
 _SEPARATORS = re.compile(r"\s+(?:\||-|–|:)\s+|:\s+")
 # Outlet name parts too generic to identify an outlet on their own.
@@ -93,9 +98,11 @@ def month_number(name: str) -> int | None:
 
 
 def find_dates(question: str, default_year: int | None) -> list[dt.date]:
-    """Calendar dates written in the question; a date without a year takes `default_year`."""
+    """Calendar dates written in the question ("October 4, 2023", "4 October 2023", "2023-10-04");
+    a date without a year takes `default_year`."""
     found: list[dt.date] = []
-    for m in _DATE.finditer(question):
+    day_first = (m for m in _DAY_FIRST_DATE.finditer(question) if m["month"][:1].isupper())
+    for m in [*_DATE.finditer(question), *day_first]:
         month = month_number(m["month"])
         year = int(m["year"]) if m["year"] else default_year
         if not month or not year:
