@@ -251,7 +251,9 @@ def compose_answer(
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
 
     short = is_short(query)
-    story_ids = {p.document_id for p in of_the_named(passages, question_names(query))} if short else None
+    # the outlets a question names pick whose quotes come first (`_select`), not the story
+    story_names = question_names(query) - {w for outlet in outlets for w in outlet.split()}
+    story_ids = {p.document_id for p in of_the_named(passages, story_names)} if short else None
     question_vector = embedder.embed_query(query)
     candidates = score_candidates(query, passages, embedder, answer_kind, question_vector)
     embedded_ones = [c for c in candidates if c.vector is not None]
