@@ -16,7 +16,13 @@ from dataclasses import replace
 import yaml
 
 from ingest.document import SourceDocument
-from ingest.errors import EmptySource, MalformedSource, SourceTooLarge, UnsupportedSource
+from ingest.errors import (
+    EmptySource,
+    MalformedSource,
+    SourceTooLarge,
+    UnsupportedSource,
+)
+from ingest.markdown import markdown_to_text
 from ingest.structure import structured_document
 from ingest.text import clean_text
 
@@ -152,7 +158,7 @@ def parse_text(data: bytes, *, origin: str, name: str) -> SourceDocument:
         raw = raw.lstrip("\ufeff")[match.end():]
     body = raw
     if name.lower().endswith((".md", ".markdown")):
-        body = re.sub(r"^#{1,6}\s+", "", body, flags=re.MULTILINE)
+        body = markdown_to_text(body)
     return structured_document(clean_text(body), origin=origin, fallback_title=name, **meta)
 
 

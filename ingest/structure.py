@@ -134,7 +134,8 @@ class _Recogniser:
             self.outlets.setdefault("byline", outlet)  # "By Jane Roe, Reporter\nThe Outlet"
             self.add(start, end, "byline")
             return
-        if start == 0 and end < len(self.text) and _headline_shaped(line):
+        first = start == 0 or (not self.title and bool(self.segments) and all(seg[2] == "byline" for seg in self.segments))
+        if first and end < len(self.text) and _headline_shaped(line):  # a date line may sit above it
             self.title = line
             self.add(start, end, "headline")
             return

@@ -406,3 +406,9 @@ def test_a_standfirst_under_the_headline_is_a_key_point_not_body():
 def test_a_first_paragraph_under_the_headline_stays_body():
     document = _structured("Ferry fares to rise\n\nIsland ferry fares will rise by 8% in April, the operator said.")
     assert sentence_roles(document)["Island ferry fares will rise by 8% in April, the operator said."] == "body"
+
+
+def test_a_headline_under_a_leading_date_line_is_the_headline():
+    document = _structured("Wednesday 4 June 2025\n\nFerry fares to rise in spring\n\nIsland ferry fares will rise by 8% in April, the operator said.")
+    assert (document.title, document.published_at) == ("Ferry fares to rise in spring", "2025-06-04")
+    assert sentence_roles(document)["Ferry fares to rise in spring"] == "headline"

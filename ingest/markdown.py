@@ -1,0 +1,45 @@
+"""Markdown source to the plain article text the structure recogniser reads (ingest/structure.py).
+
+A saved or pasted Markdown article carries markup a reader never sees: `# ` before headings,
+`![alt](url)` images, `[text](url)` links, `**bold**` and `*italic*` around a byline or a
+dateline ("**PELLINGFORD, 2 July** —"), and a "## Related" heading over a list of links. Left in,
+the markup is quoted as part of a sentence and hides the furniture's shape: a bold dateline is no
+dateline, a "Related" heading opens no trailer list. Only these inline forms are rewritten, line by
+line, so every line keeps its place and the structure rules see the text as a reader does (a
+Markdown renderer would also turn the text into HTML, losing the line shapes the rules rely on).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest import lines
+
+_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)([^\n]+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])|(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])")
+
+
+def markdown_to_text(source: str) -> str:
+    """The text of a Markdown article as a reader sees it, one output line per input line."""
+    return "\n".join(_line(line) for line in source.split("\n"))
+
+
+def _line(line: str) -> str:
+    heading = _HEADING.match(line)
+    text = _inline(heading.group(1) if heading else line)
+    if heading and not text.endswith(":"):
+        # "## Related" is "Related:" of a plain-text page: the list below it is links, not story
+        found = lines.trailer(text + ":")
+        if found is not None and found.opens_list:
+            text += ":"
+    return text
+
+
+def _inline(text: str) -> str:
+    text = _IMAGE.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _STRONG.sub(r"\2", text)
+    return _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)

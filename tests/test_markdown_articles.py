@@ -1,0 +1,55 @@
+"""A Markdown article is read as its reader sees it (ingest/markdown.py): no image or link markup
+in a quote, a bold dateline is a dateline, a "## Related" list is a trailer and is removed."""
+
+from __future__ import annotations
+
+from ingest.formats import parse_text
+from ingest.markdown import markdown_to_text
+from ingest.structure import sentences_with_roles
+
+ARTICLE = """# Quay wall repairs run a year late
+
+*By Ann Lowe — The Quayside Echo, 3 April 2025*
+
+![The quay wall under scaffolding](https://img.example.org/quay.jpg)
+*Scaffolding on the quay wall. Photo: Sam Hale / Quayside Echo*
+
+**QUAYSIDE, 3 April** — Repairs to the quay wall will cost £2.1 million, [council papers](https://example.org/papers) show.
+
+The harbour master, Ruth Okonjo, said the **north slip** would stay shut until *at least* May.
+
+## Related
+
+- [Ferry fares to rise in spring](https://example.org/ferry-fares)
+- [Harbour board elects new chair](https://example.org/harbour-chair)
+"""
+
+
+def _roles(raw: str) -> dict[str, str]:
+    document = parse_text(raw.encode(), origin="quay.md", name="quay.md")
+    return {document.text[s:e]: role for s, e, role in sentences_with_roles(document.text, document.segments)}
+
+
+def test_links_images_and_emphasis_are_read_as_their_text():
+    assert markdown_to_text("See [the papers](https://e.org/p) and **this** or *that*.") == "See the papers and this or that."
+    assert markdown_to_text("![alt text](https://e.org/i.jpg)") == ""
+    assert markdown_to_text("snake_case_name and 5 * 3 * 2 stay") == "snake_case_name and 5 * 3 * 2 stay"
+
+
+def test_a_bold_dateline_is_a_dateline_and_the_first_sentence_has_no_markup():
+    roles = _roles(ARTICLE)
+    assert roles["QUAYSIDE, 3 April —"] == "dateline"
+    assert roles["Repairs to the quay wall will cost £2.1 million, council papers show."] == "body"
+    assert roles["The harbour master, Ruth Okonjo, said the north slip would stay shut until at least May."] == "body"
+
+
+def test_a_related_heading_over_links_is_a_trailer_and_is_removed():
+    document = parse_text(ARTICLE.encode(), origin="quay.md", name="quay.md")
+    assert "Ferry fares to rise" not in document.text
+    assert "Related" not in document.text
+    assert (document.title, document.outlet, document.published_at) == (
+        "Quay wall repairs run a year late", "The Quayside Echo", "2025-04-03")
+
+
+def test_a_heading_that_is_no_trailer_stays_as_it_is():
+    assert markdown_to_text("## What happens next") == "What happens next"
