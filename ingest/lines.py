@@ -44,6 +44,9 @@ _DATE_LINE = re.compile(
 )
 
 
+_UPDATED_TAIL = re.compile(r"\s*[|·]\s*(?:Last\s+)?(?:Updated|Modified)\b[^|·]{0,40}$", re.IGNORECASE)
+
+
 def parse_date(text: str) -> tuple[str, re.Match | None]:
     """The first real calendar date in `text` as ISO "YYYY-MM-DD" (and its match), else ("", None)."""
     for match in DATE.finditer(text):
@@ -75,7 +78,7 @@ def unemphasised(line: str) -> str:
 def date_line(line: str, *, bare: bool = False) -> tuple[str, str]:
     """("published" | "updated", ISO date) for a dateline-of-record such as "Updated 4 Oct 2025" or
     "Published: October 4, 2025 10:32 GMT"; with `bare`, a line that is only a date counts too."""
-    line = unemphasised(line)
+    line = _UPDATED_TAIL.sub("", unemphasised(line))  # "12 May 2025, 6:42pm | Updated 8:15pm"
     if len(line) > 90:
         return "", ""
     match = _DATE_LINE.match(line)
@@ -162,6 +165,9 @@ def _kept_part(part: str) -> bool:
 
 
 _BY = re.compile(r"(?:By|BY)\s*:?\s+")
+_OUTLET_THEN_BY = re.compile(
+    r"(?P<outlet>[A-Z][^|·—–\-]{1,60}?)\s+[-–—|·]\s+(?:(?P<date>[^|·—–]{4,40}?)\s+[-–—|·]\s+)?[Bb]y\s+(?P<byline>.+)"
+)
 _BYLINE_SPLIT = re.compile(r"\s*(?:\||·|\s[—–]\s|\s+for\s+)\s*")
 
 
@@ -176,6 +182,9 @@ def parse_byline(line: str, *, header: bool = False) -> Byline | None:
     line = unemphasised(line)
     if len(line) > 160:
         return None
+    inner = _OUTLET_THEN_BY.fullmatch(line) if header else None
+    if inner:  # "Kestrel Post - 19 June 2025 - by Owen Prichard": the same byline, outlet first
+        line = f"By {inner['byline']} | {inner['outlet']}" + (f", {inner['date']}" if inner["date"] else "")
     by = _BY.match(line)
     if not by and not (header and ("|" in line or "·" in line)):
         return None

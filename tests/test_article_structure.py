@@ -412,3 +412,15 @@ def test_a_headline_under_a_leading_date_line_is_the_headline():
     document = _structured("Wednesday 4 June 2025\n\nFerry fares to rise in spring\n\nIsland ferry fares will rise by 8% in April, the operator said.")
     assert (document.title, document.published_at) == ("Ferry fares to rise in spring", "2025-06-04")
     assert sentence_roles(document)["Ferry fares to rise in spring"] == "headline"
+
+
+def test_an_outlet_first_byline_with_dashes_names_outlet_date_and_author():
+    document = _structured("Ferry fares to rise\nQuayside Echo - 3 April 2025 - by Ann Lowe, Transport Reporter\n\n"
+                           "Island ferry fares will rise by 8% in April, the operator said.")
+    assert (document.outlet, document.published_at, document.author) == ("Quayside Echo", "2025-04-03", "Ann Lowe")
+
+
+def test_a_date_line_with_an_updated_stamp_is_a_date_line_under_the_outlet_line():
+    document = _structured("Ferry fares to rise\n\nBy Ann Lowe, Transport Reporter\nThe Quayside Echo\n"
+                           "Monday 12 May 2025, 6:42pm | Updated 8:15pm\n\nIsland ferry fares will rise by 8%, the operator said.")
+    assert (document.outlet, document.published_at) == ("The Quayside Echo", "2025-05-12")
