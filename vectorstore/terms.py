@@ -5,6 +5,7 @@ a question's words are among a few texts (the IDF share the rerank and the quote
 from __future__ import annotations
 
 import math
+import os
 import re
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -74,7 +75,26 @@ def stem(word: str) -> str:
     return word
 
 
+# Two words of one family share a long opening: "leadership" / "leaders", "chairs" / "chairman",
+# "designed" / "designer" (not "fire" / "firefighters": too short to tell a family from a compound).
+FAMILY_PREFIX = 5
+FAMILY_SLACK = 2  # the shared opening may fall short of the shorter word by this many letters
+
+
+def _same_family(a: str, b: str) -> bool:
+    shared = len(os.path.commonprefix([a, b]))
+    return shared >= FAMILY_PREFIX and shared >= min(len(a), len(b)) - FAMILY_SLACK
+
+
 def missing_terms(query: str, texts: list[str], ignore: frozenset[str] = frozenset()) -> list[str]:
-    """The question's content words (stemmed) that none of `texts` holds."""
+    """The question's content words that none of `texts` holds, stemmed or in another form of the
+    same word family (`_same_family`)."""
     held = {stem(w) for text in texts for w in words(text)}
-    return [t for t in query_terms(query) if t not in ignore and stem(t) not in held]
+    missing = []
+    for term in query_terms(query):
+        if term in ignore or stem(term) in held:
+            continue
+        if any(w[:FAMILY_PREFIX] == term[:FAMILY_PREFIX] and _same_family(term, w) for w in held):
+            continue
+        missing.append(term)
+    return missing
