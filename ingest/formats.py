@@ -22,6 +22,7 @@ from ingest.errors import (
     SourceTooLarge,
     UnsupportedSource,
 )
+from ingest.lines import author_without_roles
 from ingest.markdown import markdown_to_text
 from ingest.structure import structured_document
 from ingest.text import clean_text
@@ -189,7 +190,7 @@ def parse_html(data: bytes | str, *, origin: str, url: str = "") -> SourceDocume
     document = structured_document(
         text, origin=origin, fallback_title=origin, title=title,
         outlet="" if _DOMAIN_LIKE.fullmatch(sitename) else sitename,
-        author=(extracted.author or "").strip(), published_at=(extracted.date or "").strip(),
+        author=author_without_roles(extracted.author or ""), published_at=(extracted.date or "").strip(),
         url=url or (extracted.url if is_http_url(extracted.url or "") else ""),
     )
     if not document.outlet:

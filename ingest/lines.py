@@ -159,6 +159,14 @@ class Byline:
 _WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\.?", re.IGNORECASE)
 
 
+def author_without_roles(author: str) -> str:
+    """An author field as names only: "Marcus Bell; Business Reporter" (a page's metadata joins
+    the byline's parts with ";") is "Marcus Bell"."""
+    parts = [p.strip() for p in re.split(r"\s*;\s*", author)]
+    kept = [p for p in parts if _kept_part(p)]
+    return "; ".join(kept) if kept else author.strip()
+
+
 def _kept_part(part: str) -> bool:
     """A byline part that says something: not empty, not a job title, not a lone weekday."""
     return bool(part.strip(" .,;:")) and not _JOB.fullmatch(part) and not _WEEKDAY.fullmatch(part)
