@@ -49,6 +49,15 @@ def embedder() -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder()
 
 
+@pytest.fixture(scope="session")
+def product_embedder(make_onnx):
+    """The embedder `citebot` uses by default (Settings.embedding_backend "onnx"). Same model and
+    vectors as `embedder`, but it also stores each sentence's vector pooled in its chunk's context
+    at ingest (vectorstore/sentence_vectors.py), where sentence-transformers embeds sentences alone
+    at question time: the answers differ, so answer-quality floors are measured with this one."""
+    return make_onnx()
+
+
 def make_settings(home: Path, **overrides) -> Settings:
     return Settings(home=home, **overrides)
 

@@ -40,17 +40,17 @@ UNANSWERABLE = [q for q in QUESTIONS if q["kind"] == "unanswerable"]
 
 
 @pytest.fixture(scope="module")
-def messy_home(tmp_path_factory, embedder) -> Path:
+def messy_home(tmp_path_factory, product_embedder) -> Path:
     """The messy corpus beside the sample corpus (so unrelated stories compete), ingested once."""
     home = tmp_path_factory.mktemp("messy-home")
-    report = Citebot(make_settings(home), embedder=embedder).ingest([str(MESSY), str(SAMPLE_CORPUS)], actor="fixture")
+    report = Citebot(make_settings(home), embedder=product_embedder).ingest([str(MESSY), str(SAMPLE_CORPUS)], actor="fixture")
     assert not report.failed, report.failed
     return home
 
 
 @pytest.fixture
-def messy_bot(messy_home, embedder) -> Citebot:
-    return Citebot(make_settings(messy_home), embedder=embedder)
+def messy_bot(messy_home, product_embedder) -> Citebot:
+    return Citebot(make_settings(messy_home), embedder=product_embedder)
 
 
 def test_the_question_set_is_large_and_mixed():
@@ -68,10 +68,13 @@ def test_the_question_set_is_large_and_mixed():
 # 42 of 46, 7 of 8, 32 first. The misses are printed when this test runs; the floors, a little
 # below, keep what works from slipping back. On 2026-12-03 the missing-word rule was held to
 # questions the story matches word for word (it had abstained on 16 of the second set's 61
-# answerable questions): 42 of 46, 4 of 8.
-MIN_ANSWERED = 40
+# answerable questions): 42 of 46, 4 of 8. All of these with sentence-transformers, which embeds
+# each sentence alone at question time. Since 2026-12-03 (later) every set here is asked with the
+# embedder citebot runs by default (ONNX, sentence vectors pooled in their chunk at ingest), so the
+# floors hold what a user gets: 40 of 46, 4 of 8, 33 first (sentence-transformers: 42, 4, 32).
+MIN_ANSWERED = 38
 MIN_ABSTAINED = 4
-MIN_LEADING = 29
+MIN_LEADING = 31
 
 
 def _outcomes(bot: Citebot, questions: list[dict] = QUESTIONS) -> list[tuple[dict, bool, str, bool]]:
@@ -116,18 +119,20 @@ def test_answerable_questions_quote_the_answering_sentence_and_others_are_abstai
 # held to questions that match their story word for word (bot/engine/select.py): in this store
 # (second set + sample corpus) 36 of 61 answered, 2 of 14 abstained, first in 27; in one store
 # with both sets, 43, 2, 25 (before the two changes: 35, 4, 19). Far from the first set's
-# figures: the engine's hand-set parts were tuned on the first set. Floors a little below.
-SECOND_MIN_ANSWERED = 34
+# figures: the engine's hand-set parts were tuned on the first set. Later that day, with a short
+# question's quotes kept to the articles writing its names, "where" and "who" questions' kinds and
+# verbs, and the default (ONNX) embedder: 45, 2, 27 (sentence-transformers: 37, 2, 26).
+SECOND_MIN_ANSWERED = 43
 SECOND_MIN_ABSTAINED = 2
 SECOND_MIN_LEADING = 25
 
 
 @pytest.fixture(scope="module")
-def second_bot(tmp_path_factory, embedder) -> Citebot:
+def second_bot(tmp_path_factory, product_embedder) -> Citebot:
     home = tmp_path_factory.mktemp("second-home")
-    report = Citebot(make_settings(home), embedder=embedder).ingest([str(SECOND), str(SAMPLE_CORPUS)], actor="fixture")
+    report = Citebot(make_settings(home), embedder=product_embedder).ingest([str(SECOND), str(SAMPLE_CORPUS)], actor="fixture")
     assert not report.failed, report.failed
-    return Citebot(make_settings(home), embedder=embedder)
+    return Citebot(make_settings(home), embedder=product_embedder)
 
 
 def test_the_second_sets_quotes_are_body_text_of_exactly_one_article():
@@ -158,18 +163,19 @@ def test_every_second_set_article_is_named_by_its_outlet(second_bot):
 
 # Measured 2026-12-03 in this store (third set + sample corpus): at the session's start 34 of 60
 # answered, 4 of 15 abstained, first in 24; after the Markdown reading and byline shapes it showed
-# (ingest/markdown.py, ingest/lines.py) and the missing-word rule's word families, 40, 4, 30.
+# (ingest/markdown.py, ingest/lines.py) and the missing-word rule's word families, 40, 4, 30
+# (with the default ONNX embedder; sentence-transformers: 38, 4, 30).
 THIRD_MIN_ANSWERED = 38
 THIRD_MIN_ABSTAINED = 4
 THIRD_MIN_LEADING = 28
 
 
 @pytest.fixture(scope="module")
-def third_bot(tmp_path_factory, embedder) -> Citebot:
+def third_bot(tmp_path_factory, product_embedder) -> Citebot:
     home = tmp_path_factory.mktemp("third-home")
-    report = Citebot(make_settings(home), embedder=embedder).ingest([str(THIRD), str(SAMPLE_CORPUS)], actor="fixture")
+    report = Citebot(make_settings(home), embedder=product_embedder).ingest([str(THIRD), str(SAMPLE_CORPUS)], actor="fixture")
     assert not report.failed, report.failed
-    return Citebot(make_settings(home), embedder=embedder)
+    return Citebot(make_settings(home), embedder=product_embedder)
 
 
 def test_the_third_sets_quotes_are_text_of_exactly_one_article():
