@@ -149,6 +149,15 @@ def test_a_surname_is_completed_from_the_article_but_not_with_a_nationality():
     assert full_speaker_names(answer, [_passage("The Chilean Boric spoke first.")]).citations[0].speaker == "Boric"
 
 
+@pytest.mark.parametrize(("sentence", "speaker"), [
+    ("Its managing director, Ilse Varga, said the route had lost money.", "Ilse Varga"),
+    ("The trust's chief nurse, Helen Arden, told a briefing that the ward was short.", "Helen Arden"),
+    ("The council's director of finance, Owen Tamm, said the cuts were needed.", "Owen Tamm"),
+])
+def test_a_lowercase_job_set_off_before_a_name_makes_the_name_the_speaker(sentence, speaker):
+    assert claim_by(sentence) == speaker
+
+
 # -- a sentence that goes on with the last speaker ---------------------------------------------
 NAMED = "Harbour master Ruth Okonjo said the quay would close for repairs."
 

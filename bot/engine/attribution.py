@@ -65,6 +65,12 @@ _ACCORDING_TO = re.compile(rf"\b[Aa]ccording to (?P<who>(?:the )?{_NAME})")
 _SUBJECT_VERB = re.compile(rf"(?:^|[,;:]\s*|\s[—–-]\s*|\bthat\s+){_LEAD}(?P<who>(?:[Tt]he\s+)?{_NAME})\s+{_AUX}(?:{_VERBS})\b")
 # "The Institute for the Study of War, a research group in Washington, assessed that ..."
 _APPOSITIVE_VERB = re.compile(rf"(?:^|[,;:]\s*)(?P<who>(?:[Tt]he\s+)?{_PROPER}),\s+[^,]{{3,80}},\s+{_AUX}(?:{_VERBS})\b")
+# "Its managing director, Sandra Kowalczyk, said …", "The trust's chief nurse, Helen Okafor, told …":
+# a lowercase job set off before the name, which is the speaker.
+_ROLE_THEN_NAME = re.compile(
+    rf"(?:^|[,;:]\s*){_LEAD}(?:[Ii]ts|[Tt]he|[Hh]is|[Hh]er|[Tt]heir|{_PROPER}['’]s?)\s+(?:[a-z][\w'’\-]*\s+){{0,4}}[a-z][\w'’\-]*,"
+    rf"\s+(?P<who>{_PROPER}),\s+(?:[^,]{{3,80}},\s+)?{_AUX}(?:{_VERBS})\b"
+)
 # "..., health officials said." — the speaker named at the end of a sentence.
 _TRAILING_SPEAKER = re.compile(rf",\s+(?P<who>(?:the\s+)?{_NAME})\s+(?:{_VERBS})\s*[.!?]?[”\"]?\s*$")
 # "..., said a port official." — the same, with the verb first; only verbs whose object is not a
@@ -160,8 +166,8 @@ def _clean_speaker(who: str) -> str:
 
 def find_speaker(sentence: str) -> str:
     """The named person or body a sentence attributes its content to, or "" if none."""
-    for pattern in (_QUOTE_THEN_SPEAKER, _SPEAKER_AFTER_QUOTE_VERB, _SUBJECT_VERB, _ACCORDING_TO, _APPOSITIVE_VERB, _TRAILING_SPEAKER,
-                    _TRAILING_VERB_SPEAKER):
+    for pattern in (_QUOTE_THEN_SPEAKER, _SPEAKER_AFTER_QUOTE_VERB, _SUBJECT_VERB, _ACCORDING_TO, _APPOSITIVE_VERB, _ROLE_THEN_NAME,
+                    _TRAILING_SPEAKER, _TRAILING_VERB_SPEAKER):
         match = pattern.search(sentence)
         if match:
             speaker = _clean_speaker(match.group("who"))
