@@ -55,3 +55,14 @@ def test_a_street_or_a_named_place_word_is_a_place_but_a_weekday_is_not():
     assert holds_answer_kind("The new depot on Harrow Lane will hold 40 buses.", "place", question)
     assert holds_answer_kind("Ivo Brandt, 61, of Sorrel Avenue, pleaded guilty.", "place", question)
     assert not holds_answer_kind("The depot will open on Monday, the council said.", "place", question)
+
+
+def test_a_why_question_asks_for_a_reason_which_a_sentence_gives_with_a_causal_word():
+    from vectorstore.query_analysis import answer_kind
+    for question in ("Why was the route cut?", "What reason does the operator give?", "What caused the spill?",
+                     "How does the trust explain the weaker grades?"):
+        assert answer_kind(question) == "reason", question
+    assert answer_kind("What did the operator say?") == "other"
+    assert holds_answer_kind("The route was cut because the subsidy ended.", "reason", "Why was the route cut?")
+    assert holds_answer_kind("The operator blamed falling passenger numbers.", "reason", "Why was the route cut?")
+    assert not holds_answer_kind("The route ran hourly.", "reason", "Why was the route cut?")

@@ -39,3 +39,21 @@ def test_a_sentence_of_another_article_or_below_the_quoting_floor_is_not_brought
     elsewhere = _candidate("Her solicitor, Ann Roe, said so.", document="b", sim=0.5, coverage=0.0, fits=True, score=0.6)
     faint = _candidate("Solicitor Ann Roe was there.", sim=SETTINGS.min_sentence_score - 0.01, coverage=0.6, fits=True, score=0.6)
     assert _with_one_of_the_kind(PICKED, [*PICKED, elsewhere, faint], short=True, settings=SETTINGS) == PICKED
+
+
+def test_a_why_question_is_not_abstained_on_for_want_of_a_causal_word(tmp_path, embedder):
+    from bot.library import Citebot
+    from tests.conftest import make_settings
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "fire.txt").write_text(
+        "Moor fire still smouldering a week on\n\nBy Iris Channing, Fellgate Standard, 21 July 2025\n\n"
+        "The moor fire above Moorside was still smouldering on Monday, a week after it started. Crews said the "
+        "fire had burrowed into the dry peat and was creeping along under the surface, where water from the "
+        "hoses could not reach it. Residents were told to keep windows shut.\n", encoding="utf-8")
+    bot = Citebot(make_settings(tmp_path / "home"), embedder=embedder)
+    assert not bot.ingest([str(folder)], actor="test").failed
+    answer = bot.ask("Why is the Moorside fire so hard to put out?")
+    assert not answer.abstained
+    assert any("burrowed into the dry peat" in c.quote for c in answer.citations)

@@ -103,12 +103,16 @@ _KIND_OPENINGS = (
     (re.compile(r"^\s*where\b", re.IGNORECASE), "place"),
     (re.compile(r"^\s*(?:who|whom|whose)\b", re.IGNORECASE), "person"),
     (re.compile(r"^\s*(?:which|what)\s+(?:company|firm|business|organi[sz]ation|agency|group|person|official|team|contractor)\b", re.IGNORECASE), "person"),
+    # "Why …?", "What reason does … give", "What caused …", "How does the trust explain …": a cause
+    (re.compile(r"^\s*why\b|^\s*what\s+(?:reasons?|caused?|causes|is\s+behind|was\s+behind)\b"
+                r"|^\s*how\s+(?:does|do|did)\s+[^?]{1,60}?\bexplain\b", re.IGNORECASE), "reason"),
 )
 
 
 def answer_kind(question: str) -> str:
     """What the question asks for, from its opening words: "count" (how many/much), "date"
-    (when), "place" (where), "person" (who), else "other" (yes/no, why, what …)."""
+    (when), "place" (where), "person" (who), "reason" (why, what caused), else "other" (yes/no,
+    what …)."""
     for pattern, kind in _KIND_OPENINGS:
         if pattern.search(question):
             return kind

@@ -34,6 +34,13 @@ _PLACE_WORD = re.compile(
     r"Bridge|Common|Green|Hill|Estate|Station|Airport|Harbour|Harbor|Bay|River|Valley|County|Island|Reservoir|Heath|Moor)\b"
 )
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]+")
+# A sentence that gives a cause: news writing says why with a few words ("because", "blamed",
+# "due to", "the reason"), not with a shape a pattern can check otherwise.
+_REASON = re.compile(
+    r"\b(?:because|due\s+to|owing\s+to|blam\w*|caus\w*|reasons?|as\s+a\s+result|result\s+of|led\s+to|"
+    r"down\s+to|explain\w*|attribut\w*|in\s+order\s+to|so\s+that)\b",
+    re.IGNORECASE,
+)
 # Words that open a sentence with a capital without being a name.
 STARTERS = frozenset(
     "a an the in on at by for from to of but and or so yet if when while after before since as it its this that these those "
@@ -103,4 +110,6 @@ def holds_answer_kind(sentence: str, kind: str, question: str) -> bool:
                     or any(m.group(1).lower() not in CALENDAR_WORDS for m in _ON_NAME.finditer(sentence)))
     if kind == "person":
         return names_someone_new(sentence, question)
+    if kind == "reason":
+        return bool(_REASON.search(sentence))
     return True

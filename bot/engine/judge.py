@@ -53,15 +53,18 @@ def judge_features(candidates: list[Candidate], question_vector: np.ndarray, ans
     for c in candidates:
         article_best[c.passage.document_id] = max(article_best.get(c.passage.document_id, -1.0), c.sim)
     article_rank = {d: i for i, d in enumerate(sorted(article_best, key=lambda d: -article_best[d]))}
+    untrained = answer_kind not in ANSWER_KINDS  # a kind newer than the weights reads as "other" (every sentence fits)
+    kind_asked = "other" if untrained else answer_kind
     rows = []
     for c in candidates:
+        fits = True if untrained else c.fits
         doc = c.passage.document_id
         scalars = [
             c.sim, c.sim - best_sim, c.passage.score, c.passage.score - best_passage, c.keywords, c.keywords - best_keywords,
-            c.coverage, c.rank / 4, float(c.fits), float(c.role in FALLBACK_ROLES),
+            c.coverage, c.rank / 4, float(fits), float(c.role in FALLBACK_ROLES),
             float(c.attribution.kind == "claim"), float(c.attribution.kind == "dispute"), float(c.passage.outlet in outlets),
             c.sim - article_best[doc], article_rank[doc] / 4, len(c.text) / 300, top,
-            *(float(answer_kind == kind and c.fits) for kind in ANSWER_KINDS),
+            *(float(kind_asked == kind and fits) for kind in ANSWER_KINDS),
         ]
         rows.append(np.concatenate([np.asarray(scalars, dtype=np.float64), c.vector * question_vector * PRODUCT_SCALE]))
     return np.vstack(rows)

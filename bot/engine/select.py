@@ -32,6 +32,9 @@ DISPUTE_RELEVANCE = 0.42
 # The answer kinds whose answer is one fact (a number, a date, a place): quotes much less close
 # to the question than the one that answers are left out.
 SINGLE_FACT_KINDS = ("count", "date", "place")
+# A cause is often told without a word that marks it ("the fire was travelling underground through
+# the peat"), so a "why" question's kind ranks and leads its quotes but never makes it abstain.
+UNCHECKED_KINDS = ("other", "reason")
 # Sentence-level evidence for a question whose best passage is a little under the floor: one
 # sentence that holds (nearly) all of the question's words, weighted by rarity, and is at least
 # loosely close in meaning ("City librarian Grace Molina said …" for "Who is the city
@@ -217,9 +220,10 @@ def _with_one_of_the_kind(chosen: list[Candidate], candidates: list[Candidate], 
     return [c for c in chosen if c is not weakest] + [max(of_kind, key=lambda c: c.sim)]
 
 
-def _answers_alone(c: Candidate, settings) -> bool:
-    """Sentence-level evidence: this one sentence is close enough to the question, or holds its words."""
-    return c.fits and (c.sim >= settings.min_sentence_answer_score or (c.coverage >= RESCUE_COVERAGE and c.sim >= RESCUE_MIN_SIM))
+def _answers_alone(c: Candidate, settings, checked: bool = True) -> bool:
+    """Sentence-level evidence: this one sentence is close enough to the question, or holds its words
+    (and, for a `checked` kind, what the question asks for)."""
+    return (c.fits or not checked) and (c.sim >= settings.min_sentence_answer_score or (c.coverage >= RESCUE_COVERAGE and c.sim >= RESCUE_MIN_SIM))
 
 
 def disputes_one_of(dispute: Candidate, claims: list[Candidate]) -> bool:
@@ -245,7 +249,7 @@ def compose_answer(
     """Select, label and cite the sentences that answer `query`, or abstain.
 
     From question analysis: `outlets` the question names (their sentences are quoted first) and
-    `answer_kind` ("count", "date", "place", "person" or "other": what the question asks for).
+    `answer_kind` ("count", "date", "place", "person", "reason" or "other": what the question asks for).
     Abstention judges passages and sentences: below `min_passage_score` a question is still
     answered when one sentence alone reaches `min_sentence_answer_score` (a long chunk whose one
     sentence answers); a typed question with no quotable sentence of its kind is abstained on.
@@ -268,18 +272,19 @@ def compose_answer(
         for candidate, p in zip(embedded_ones, judge.probabilities(features)):
             candidate.judged = float(p)
             candidate.score += settings.judge_weight * candidate.judged
-    if top < settings.min_passage_score and not any(_answers_alone(c, settings) for c in embedded_ones):
+    checked = answer_kind not in UNCHECKED_KINDS
+    if top < settings.min_passage_score and not any(_answers_alone(c, settings, checked) for c in embedded_ones):
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
-    if answer_kind != "other" and short and _asks_what_the_story_never_mentions(query, passages, embedded_ones, answer_kind):
+    if checked and short and _asks_what_the_story_never_mentions(query, passages, embedded_ones, answer_kind):
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
     chosen = _select([c for c in candidates if story_ids is None or c.passage.document_id in story_ids], settings, outlets, short, dates)
     subject = answer_subject(query, passages) if asks_for_a_name(query, answer_kind) and not short else None
     named = None
     if subject is not None and chosen:
         chosen, named = name_the_subject(chosen, candidates, subject, settings.min_sentence_score, settings.max_quotes)
-    if answer_kind != "other" and chosen and not any(_answers_kind(c, short) for c in chosen):
+    if checked and chosen and not any(_answers_kind(c, short) for c in chosen):
         chosen = _with_one_of_the_kind(chosen, candidates, short, settings)
-    if answer_kind != "other" and not any(_answers_kind(c, short) for c in chosen):
+    if checked and not any(_answers_kind(c, short) for c in chosen):
         chosen = []  # on the topic, but nothing quotable says what was asked
     if not chosen:
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
