@@ -64,9 +64,7 @@ def _date(entry) -> str:
 def parse_feed(data: bytes, *, origin: str) -> list[FeedEntry]:
     import feedparser
 
-    from ingest.formats import (
-        is_http_url,  # formats imports yaml; only feeds need it here
-    )
+    from ingest.formats import is_http_url  # formats imports yaml; only feeds need it here
 
     parsed = feedparser.parse(data)
     if not parsed.entries:

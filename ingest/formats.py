@@ -16,12 +16,7 @@ from dataclasses import replace
 import yaml
 
 from ingest.document import SourceDocument
-from ingest.errors import (
-    EmptySource,
-    MalformedSource,
-    SourceTooLarge,
-    UnsupportedSource,
-)
+from ingest.errors import EmptySource, MalformedSource, SourceTooLarge, UnsupportedSource
 from ingest.lines import author_without_roles
 from ingest.markdown import markdown_to_text
 from ingest.structure import structured_document

@@ -12,23 +12,9 @@ from pathlib import Path
 
 from ingest.document import SourceDocument
 from ingest.errors import IngestError, SourceNotFound, SourceTooLarge
-from ingest.feeds import (
-    FEED_SUFFIXES,
-    entry_document,
-    looks_like_feed,
-    parse_feed,
-    with_feed_metadata,
-)
+from ingest.feeds import FEED_SUFFIXES, entry_document, looks_like_feed, parse_feed, with_feed_metadata
 from ingest.fetch import Fetched, FetchPolicy, fetch
-from ingest.formats import (
-    HTML_SUFFIXES,
-    PDF_SUFFIXES,
-    SUPPORTED_SUFFIXES,
-    parse_bytes,
-    parse_html,
-    parse_pdf,
-    parse_text,
-)
+from ingest.formats import HTML_SUFFIXES, PDF_SUFFIXES, SUPPORTED_SUFFIXES, parse_bytes, parse_html, parse_pdf, parse_text
 
 
 @dataclass(frozen=True)
