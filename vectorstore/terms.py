@@ -94,7 +94,7 @@ def missing_terms(query: str, texts: list[str], ignore: frozenset[str] = frozens
     for term in query_terms(query):
         if term in ignore or stem(term) in held:
             continue
-        if any(w[:FAMILY_PREFIX] == term[:FAMILY_PREFIX] and _same_family(term, w) for w in held):
+        if any(_same_family(term, w) for w in held):
             continue
         missing.append(term)
     return missing

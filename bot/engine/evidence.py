@@ -26,7 +26,7 @@ _DATE = re.compile(
     r"(?:earlier|later) (?:this|that) (?:week|month|year))\b",
 )
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|outside|inside|from|to|across|toward|towards)\s+(?:the\s+)?[A-Z][\w'’\-]+")
-# "on Carr Street", "on the Isle of Wight" (not "on Monday": `_is_place_on`), and a name with a
+# "on Carr Street", "on the Isle of Wight" (not "on Monday": a calendar word), and a name with a
 # place word of English addresses and maps ("of Ridley Avenue, Northgate", "Kell Reservoir").
 _ON_NAME = re.compile(r"\bon\s+(?:the\s+)?([A-Z][\w'’\-]+)")
 _PLACE_WORD = re.compile(

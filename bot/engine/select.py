@@ -261,9 +261,6 @@ def compose_answer(
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
 
     short = is_short(query)
-    # the outlets a question names pick whose quotes come first (`_select`), not the story
-    story_names = question_names(query) - {w for outlet in outlets for w in outlet.split()}
-    story_ids = {p.document_id for p in of_the_named(passages, story_names)} if short else None
     question_vector = embedder.embed_query(query)
     candidates = score_candidates(query, passages, embedder, answer_kind, question_vector)
     embedded_ones = [c for c in candidates if c.vector is not None]
@@ -277,7 +274,12 @@ def compose_answer(
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
     if checked and short and _asks_what_the_story_never_mentions(query, passages, embedded_ones, answer_kind):
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
-    chosen = _select([c for c in candidates if story_ids is None or c.passage.document_id in story_ids], settings, outlets, short, dates)
+    pool = candidates
+    if short:  # the outlets a question names pick whose quotes come first (`_select`), not the story
+        story_names = question_names(query) - {w for outlet in outlets for w in outlet.split()}
+        story_ids = {p.document_id for p in of_the_named(passages, story_names)}
+        pool = [c for c in candidates if c.passage.document_id in story_ids]
+    chosen = _select(pool, settings, outlets, short, dates)
     subject = answer_subject(query, passages) if asks_for_a_name(query, answer_kind) and not short else None
     named = None
     if subject is not None and chosen:
