@@ -72,7 +72,9 @@ def test_the_question_set_is_large_and_mixed():
 # each sentence alone at question time. Since 2026-12-03 (later) every set here is asked with the
 # embedder citebot runs by default (ONNX, sentence vectors pooled in their chunk at ingest), so the
 # floors hold what a user gets: 40 of 46, 4 of 8, 33 first (sentence-transformers: 42, 4, 32).
-MIN_ANSWERED = 38
+# On 2026-12-03, with each sentence scored by the better of its vector in context and alone
+# (vectorstore/sentence_vectors.py): 42, 4, 33.
+MIN_ANSWERED = 40
 MIN_ABSTAINED = 4
 MIN_LEADING = 31
 
@@ -121,9 +123,11 @@ def test_answerable_questions_quote_the_answering_sentence_and_others_are_abstai
 # with both sets, 43, 2, 25 (before the two changes: 35, 4, 19). Far from the first set's
 # figures: the engine's hand-set parts were tuned on the first set. Later that day, with a short
 # question's quotes kept to the articles writing its names, "where" and "who" questions' kinds and
-# verbs, and the default (ONNX) embedder: 45, 2, 27 (sentence-transformers: 37, 2, 26).
-SECOND_MIN_ANSWERED = 43
-SECOND_MIN_ABSTAINED = 2
+# verbs, and the default (ONNX) embedder: 45, 2, 27 (sentence-transformers: 37, 2, 26). Then, with
+# sentences scored by the better of their vector in context and alone: 44, 1, 27 (the one set of
+# four that lost; the four gained 9 answered and lost 1 abstention in all).
+SECOND_MIN_ANSWERED = 42
+SECOND_MIN_ABSTAINED = 1
 SECOND_MIN_LEADING = 25
 
 
@@ -178,10 +182,11 @@ def test_every_second_set_article_is_named_by_its_outlet(second_bot):
 # Measured 2026-12-03 in this store (third set + sample corpus): at the session's start 34 of 60
 # answered, 4 of 15 abstained, first in 24; after the Markdown reading and byline shapes it showed
 # (ingest/markdown.py, ingest/lines.py) and the missing-word rule's word families, 40, 4, 30
-# (with the default ONNX embedder; sentence-transformers: 38, 4, 30).
-THIRD_MIN_ANSWERED = 38
+# (with the default ONNX embedder; sentence-transformers: 38, 4, 30). Then, with sentences scored
+# by the better of their vector in context and alone: 43, 4, 33.
+THIRD_MIN_ANSWERED = 41
 THIRD_MIN_ABSTAINED = 4
-THIRD_MIN_LEADING = 28
+THIRD_MIN_LEADING = 31
 
 
 @pytest.fixture(scope="module")
@@ -215,3 +220,4 @@ def test_no_quote_of_the_markdown_article_holds_markup_or_a_related_link(third_b
     assert any("Pellingford" in quote or "bridge" in quote for quote in quotes)
     for quote in quotes:
         assert not any(mark in quote for mark in ("**", "](", "![", "Temporary footbridge opens")), quote
+

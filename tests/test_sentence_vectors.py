@@ -43,9 +43,10 @@ def onnx_home(tmp_path_factory, make_onnx):
 
 
 def _stored(bot):
+    """(chunk text, sentence spans, pooled vectors, alone vectors) of every stored chunk."""
     for _, text, meta in bot.store.iter_chunks():
         spans = decode_spans(meta.get("sentences", ""), len(text))
-        yield text, spans, sentence_vectors.decode(meta.get("sentence_vectors", ""), len(spans or []))
+        yield text, spans, *sentence_vectors.decode_pairs(meta.get("sentence_vectors", ""), len(spans or []))
 
 
 @pytest.mark.parametrize("with_header", [False, True], ids=["chunk only", "title/outlet/date header first"])
@@ -60,11 +61,40 @@ def test_each_sentence_vector_is_pooled_from_that_sentence(tmp_path, make_onnx, 
     model = make_onnx()
     bot = Citebot(make_settings(tmp_path / "home", embed_article_context=with_header), embedder=model)
     bot.ingest([str(tmp_path / "a.md")])
-    [(text, spans, vectors)] = list(_stored(bot))
+    [(text, spans, vectors, _)] = list(_stored(bot))
     assert [text[s:e] for s, e in spans] == [first, second]
     alone = model.embed_documents([first, second])
     similarity = np.vstack(vectors) @ alone.T
     assert similarity[0, 0] > similarity[0, 1] and similarity[1, 1] > similarity[1, 0]
+
+
+def test_each_sentence_is_also_stored_as_embedded_alone(tmp_path, make_onnx):
+    from tests.test_hybrid_retrieval import _article
+
+    first = "The ferry Zephyrine ran aground near the harbour pier early on Monday morning."
+    second = "Quarterly profits at the chip maker doubled on strong demand for graphics processors."
+    _article(tmp_path / "a.md", "Weekend weather outlook for the northern valleys", "Coast Daily", f"{first} {second}")
+    model = make_onnx()
+    bot = Citebot(make_settings(tmp_path / "home", embed_article_context=True), embedder=model)
+    bot.ingest([str(tmp_path / "a.md")])
+    [(_, _, pooled, alone)] = list(_stored(bot))
+    expected = model.embed_documents([first, second])
+    assert [round(float(v @ e), 2) for v, e in zip(alone, expected)] == [1.0, 1.0]  # int8-stored, so to 2 places
+    assert all(float(p @ e) < 0.99 for p, e in zip(pooled, expected))  # the pooled ones are a different view
+
+
+def test_a_sentence_scores_the_better_of_its_meaning_in_context_and_alone(onnx_home, make_onnx):
+    """Each view loses some sentences the other keeps (sentence_vectors.py); neither is thrown away."""
+    from bot.engine.candidates import score_candidates
+
+    bot = Citebot(make_settings(onnx_home), embedder=make_onnx())
+    question = "Where were the suspects arrested?"
+    passages = bot.retrieve(question)
+    q = bot.embedder.embed_query(question)
+    scored = [c for c in score_candidates(question, passages, bot.embedder, question_vector=q) if c.vector is not None]
+    assert scored and all(c.pooled is not None and c.alone is not None for c in scored)
+    assert all(abs(c.sim - max(float(c.pooled @ q), float(c.alone @ q))) < 1e-6 for c in scored)
+    assert any(c.alone @ q > c.pooled @ q for c in scored) and any(c.pooled @ q > c.alone @ q for c in scored)
 
 
 def test_answering_embeds_only_the_question(onnx_home, make_onnx):
@@ -89,10 +119,19 @@ def test_chunks_stored_without_sentence_vectors_are_answered_by_embedding_them(s
     answer engine then embeds the candidate sentences at question time, as before."""
     model = CountingEmbedder(embedder)
     bot = Citebot(make_settings(sample_home), embedder=model)
-    assert all(not vectors for _, _, vectors in _stored(bot))
+    assert all(not pooled and not alone for _, _, pooled, alone in _stored(bot))
     answer = bot.ask(CANONICAL_QUESTION)
     assert not answer.abstained
     assert {c.quote for c in answer.citations} <= set(model.texts)  # every quoted sentence was embedded
+
+
+def test_paired_vectors_come_back_as_the_pooled_and_the_alone_ones():
+    rng = np.random.default_rng(1)
+    pooled, alone = ([v / np.linalg.norm(v) for v in rng.normal(size=(2, 384)).astype(np.float32)] for _ in range(2))
+    back_pooled, back_alone = sentence_vectors.decode_pairs(sentence_vectors.encode_pairs(pooled, alone), 2)
+    assert [round(float(a @ b), 2) for a, b in zip(back_pooled + back_alone, pooled + alone)] == [1.0] * 4
+    assert sentence_vectors.decode_pairs(sentence_vectors.encode(pooled), 2)[1] == []  # stores from before pairs
+    assert sentence_vectors.decode(sentence_vectors.encode_pairs(pooled, alone), 2) == []  # not misread as one list
 
 
 def test_encoded_vectors_come_back_as_unit_vectors_in_span_order():

@@ -11,11 +11,14 @@ import os
 import threading
 from functools import cached_property
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from vectorstore.errors import ModelUnavailable
+
+if TYPE_CHECKING:
+    from vectorstore.sentence_vectors import SentenceVectors
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 BUNDLED_MODEL_NAMES = (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}")  # settings that mean the bundled model
@@ -266,15 +269,16 @@ class OnnxEmbedder:
     def _encode_batch(self, encodings: list) -> np.ndarray:
         return _mean_pool(*self._run(encodings))
 
-    def embed_with_sentences(self, texts: list[str], spans: list[list[tuple[int, int]]]) -> tuple[np.ndarray, list[list[np.ndarray | None]]]:
-        """Chunk vectors as `embed_documents` gives them, plus, from the same token outputs, a
-        vector for each character span of each text (its sentences): see sentence_vectors.py."""
+    def embed_with_sentences(self, texts: list[str], spans: list[list[tuple[int, int]]]) -> tuple[np.ndarray, list[SentenceVectors]]:
+        """Chunk vectors as `embed_documents` gives them, plus for each character span of each
+        text (its sentences) a vector pooled from the same token outputs and one of the span
+        embedded alone: see sentence_vectors.py."""
         from vectorstore.sentence_vectors import pool_spans
 
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        sentences: list[list[np.ndarray | None]] = [[] for _ in texts]
+        in_context: list[list[np.ndarray | None]] = [[] for _ in texts]
         if not texts:
-            return out, sentences
+            return out, []
         _, tokenizer = self._load()
         encodings = tokenizer.encode_batch(texts)
         for batch in self._batches([len(e.ids) for e in encodings]):
@@ -282,8 +286,26 @@ class OnnxEmbedder:
             pooled = _mean_pool(hidden, mask)
             for row, j in enumerate(batch):
                 out[j] = pooled[row]
-                sentences[j] = pool_spans(hidden[row, :len(encodings[j].ids)], encodings[j].offsets, spans[j])
+                in_context[j] = pool_spans(hidden[row, :len(encodings[j].ids)], encodings[j].offsets, spans[j])
+        # alone, uncached: ingested sentences would only push questions out of the query cache
+        flat = self._embed_uncached([text[s:e] for text, text_spans in zip(texts, spans) for s, e in text_spans])
+        sentences: list[SentenceVectors] = []
+        offset = 0
+        for j, text_spans in enumerate(spans):
+            sentences.append((in_context[j], list(flat[offset:offset + len(text_spans)])))
+            offset += len(text_spans)
         return out, sentences
+
+    def _embed_uncached(self, texts: list[str]) -> np.ndarray:
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        if not texts:
+            return out
+        _, tokenizer = self._load()
+        encodings = tokenizer.encode_batch(texts)  # unpadded: _encode_batch pads per batch
+        for batch in self._batches([len(e.ids) for e in encodings]):
+            for j, vector in zip(batch, self._encode_batch([encodings[j] for j in batch])):
+                out[j] = vector
+        return out
 
     def _batches(self, lengths: list[int]) -> list[list[int]]:
         """Longest first, cut where a batch would pad a row by more than a fifth of its width.
@@ -312,14 +334,11 @@ class OnnxEmbedder:
             else:
                 out[i] = hit
         if todo:
-            _, tokenizer = self._load()
-            encodings = tokenizer.encode_batch([texts[i] for i in todo])  # unpadded: _encode_batch pads per batch
-            for batch in self._batches([len(e.ids) for e in encodings]):
-                vectors = self._encode_batch([encodings[j] for j in batch])
-                for j, vector in zip(batch, vectors):
-                    out[todo[j]] = vector
-                    if len(texts[todo[j]]) <= _CACHE_MAX_CHARS:
-                        self._remember(texts[todo[j]], vector)
+            fresh = self._embed_uncached([texts[i] for i in todo])
+            for i, vector in zip(todo, fresh):
+                out[i] = vector
+                if len(texts[i]) <= _CACHE_MAX_CHARS:
+                    self._remember(texts[i], vector)
         return out
 
     def _remember(self, text: str, vector: np.ndarray) -> None:

@@ -16,7 +16,7 @@ from bot.engine.sentences import MIN_SENTENCE_CHARS, passage_sentence_roles, pas
 from ingest.structure import FALLBACK_ROLES, QUOTABLE_ROLES
 from vectorstore.embeddings import Embedder
 from vectorstore.records import Passage
-from vectorstore.sentence_vectors import decode as decode_sentence_vectors
+from vectorstore.sentence_vectors import decode_pairs as decode_sentence_vectors
 from vectorstore.terms import distinctive_shares, query_terms, term_coverage, words
 
 # Sentence scoring (measured on MultiHop-RAG dev, both halves of the split): meaning alone
@@ -61,6 +61,7 @@ class Candidate:
     rank: int = 0  # of its passage in the retrieval order
     vocabulary: frozenset[str] = frozenset()  # its `words`, found once for every word-based score
     pooled: np.ndarray | None = None  # its vector stored at ingest (vectorstore/sentence_vectors.py), if any
+    alone: np.ndarray | None = None  # the sentence embedded alone at ingest, if stored
     keywords: float = 0.0  # bonus for the question's distinctive words, less a passage-rank cost (keyword_scores)
     judged: float = 0.0  # the trained judge's P(answers the question), bot/engine/judge.py
     relevance: float = 0.0  # the semantic score the quoting floor `min_sentence_score` applies to
@@ -78,7 +79,7 @@ def candidates_of(passages: list[Passage]) -> list[Candidate]:
     for rank, passage in enumerate(passages):
         spans, stored = passage_sentence_spans(passage)
         # vectors were stored for exactly the stored spans; chunks without either get none
-        pooled = decode_sentence_vectors(passage.extra.get("sentence_vectors", ""), len(spans)) if stored else []
+        pooled, alone = decode_sentence_vectors(passage.extra.get("sentence_vectors", ""), len(spans)) if stored else ([], [])
         roles = passage_sentence_roles(passage, len(spans)) if stored else ("body",) * len(spans)
         for i, (s, e) in enumerate(spans):
             start, end = passage.start + s, passage.start + e
@@ -88,7 +89,8 @@ def candidates_of(passages: list[Passage]) -> list[Candidate]:
                 continue  # headlines, bylines and datelines are never evidence
             seen.add(key)
             found.append(Candidate(
-                passage, start, end, text, rank=rank, pooled=pooled[i] if pooled else None, role=roles[i],
+                passage, start, end, text, rank=rank, role=roles[i],
+                pooled=pooled[i] if pooled else None, alone=alone[i] if alone else None,
                 vocabulary=frozenset(words(text)),
                 before=tuple(passage.text[a:b] for a, b in reversed(spans[max(0, i - CARRY_BACK):i])),
             ))
@@ -115,6 +117,11 @@ def is_short(query: str) -> bool:
     return len(query_terms(query)) <= SHORT_QUESTION_TERMS
 
 
+def _stored_vectors(candidate: Candidate, question_vector: np.ndarray) -> list[np.ndarray]:
+    """Its vectors stored at ingest that fit the question's model, pooled first."""
+    return [v for v in (candidate.pooled, candidate.alone) if v is not None and v.shape == question_vector.shape]
+
+
 def score_candidates(
     query: str, passages: list[Passage], embedder: Embedder, answer_kind: str = "other",
     question_vector: np.ndarray | None = None,
@@ -135,12 +142,14 @@ def score_candidates(
         if question_vector is None:
             question_vector = embedder.embed_query(query)
         short = is_short(query)
-        missing = [c for c in shortlist if c.pooled is None or c.pooled.shape != question_vector.shape]
+        missing = [c for c in shortlist if not _stored_vectors(c, question_vector)]
         fresh = embedder.embed_documents([c.text for c in missing]) if missing else []
         embedded = {id(c): v for c, v in zip(missing, fresh)}
         for candidate in shortlist:
-            vector = embedded.get(id(candidate), candidate.pooled)
-            sim = float(vector @ question_vector)
+            stored = _stored_vectors(candidate, question_vector)
+            vector = stored[0] if stored else embedded[id(candidate)]
+            # the better of its meaning in context and alone (vectorstore/sentence_vectors.py)
+            sim = max((float(v @ question_vector) for v in stored), default=float(vector @ question_vector))
             candidate.sim = sim
             candidate.fits = holds_answer_kind(candidate.text, answer_kind, query)
             candidate.names_asked = short and answer_kind == "person" and names_the_one_asked_about(candidate.text, query)

@@ -20,7 +20,7 @@ from ingest.text import encode_spans
 from vectorstore.errors import StoreError
 from vectorstore.records import AuditEntry, ChunkRecord, DocumentRecord
 from vectorstore.sentence_vectors import embed_with_sentences
-from vectorstore.sentence_vectors import encode as encode_sentence_vectors
+from vectorstore.sentence_vectors import encode_pairs as encode_sentence_vectors
 
 if TYPE_CHECKING:  # imported where used: the parsers pull in httpx, yaml, pypdf, trafilatura; `ask` needs none
     from ingest.sources import SourceResult
@@ -277,9 +277,9 @@ class Ingestor(OnParts):
             ChunkRecord(
                 c.index, c.text, c.start, c.end, [float(x) for x in v], sentences=encode_spans(chunk_spans),
                 sentence_roles=encode_roles(c.sentence_roles) if len(c.sentence_roles) == len(chunk_spans) else "",
-                sentence_vectors=encode_sentence_vectors(pooled),
+                sentence_vectors=encode_sentence_vectors(*pair),
             )
-            for c, v, chunk_spans, pooled in zip(chunks, vectors, spans, sentence_vectors)
+            for c, v, chunk_spans, pair in zip(chunks, vectors, spans, sentence_vectors)
         ]
         previous = self.store.put_document(record, records)
         status = "updated" if previous is not None else "added"
