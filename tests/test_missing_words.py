@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.library import Citebot
+from tests.conftest import make_settings
+
 from bot.engine.select import HOLDING_WORDS, PLACING_WORDS
 from vectorstore.terms import missing_terms
 
@@ -31,3 +34,52 @@ def test_a_short_shared_opening_or_another_word_is_still_missing(question, story
 def test_words_that_only_ask_for_a_post_or_a_place_are_ignored_by_the_rule():
     assert missing_terms("Who leads the rowing club?", ["Its chief executive, Ivo Brandt, said the rowing club …"], HOLDING_WORDS) == []
     assert missing_terms("Where will the depot be built?", ["The depot on Harrow Lane will hold 40 buses."], PLACING_WORDS) == []
+
+
+SCHOOL = (
+    "Kestow Academy told to improve after inspection\n\n"
+    "By Nia Fairbanks, Kestow Herald, 19 March 2026\n\n"
+    "Kestow Academy has been told it requires improvement after inspectors found that 24 percent of pupils "
+    "were persistently absent last year. The attendance study's lead author, Dr Omar Feld, said the "
+    "figures had been checked twice. A parent, Lisa Moran, said the "
+    "trust had moved three head teachers to other schools in four years. The trust's chief executive, Paul "
+    "Venner, rejected the claim that heads had been moved away, saying two of them had retired.\n"
+)
+BAKERY = (
+    "Kestow bakery to open second shop\n\n"
+    "By Nia Fairbanks, Kestow Herald, 20 March 2026\n\n"
+    "A family bakery in Kestow will open a second shop on Mill Street in June, its owner, Rosa Lind, said. "
+    "The bakery employs 12 people and will hire six more for the new shop, which will sell bread and cakes.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def school(tmp_path_factory, embedder):
+    folder = tmp_path_factory.mktemp("school")
+    (folder / "school.txt").write_text(SCHOOL, encoding="utf-8")
+    (folder / "bakery.txt").write_text(BAKERY, encoding="utf-8")
+    bot = Citebot(make_settings(tmp_path_factory.mktemp("home")), embedder=embedder)
+    assert not bot.ingest([str(folder)], actor="test").failed
+    return bot
+
+
+def test_a_disputing_verb_is_held_by_a_story_that_disputes_in_other_words(school):
+    answer = school.ask("Who disputed the parent's claim about head teachers?")
+    assert not answer.abstained
+    assert any("rejected the claim" in c.quote for c in answer.citations)
+
+
+def test_a_disputing_verb_is_still_missing_from_a_story_that_disputes_nothing(school):
+    assert school.ask("Who denied that the bakery would hire more staff?").abstained
+
+
+def test_proportion_asks_for_the_form_a_number_takes(school):
+    answer = school.ask("What proportion of Kestow pupils are persistently absent?")
+    assert not answer.abstained
+    assert any("24 percent" in c.quote for c in answer.citations)
+
+
+def test_led_asks_who_held_the_post(school):
+    answer = school.ask("Who led the attendance study?")
+    assert not answer.abstained
+    assert any("Omar Feld" in c.quote for c in answer.citations)

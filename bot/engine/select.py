@@ -16,7 +16,7 @@ from bot.engine.subject import answer_subject, asks_for_a_name, name_the_subject
 from ingest.structure import FALLBACK_ROLES
 from vectorstore.embeddings import Embedder
 from vectorstore.records import Passage
-from vectorstore.terms import missing_terms
+from vectorstore.terms import missing_terms, words
 
 MAX_QUOTES_PER_DOCUMENT = 3
 SAME_DOCUMENT_PENALTY = 0.02
@@ -72,7 +72,15 @@ ASKING_WORDS = frozenset(
 PLACING_WORDS = frozenset("built build located based situated held hold live lives living stand stands sit sits".split())
 # "Who leads the trust?" asks who holds its top post, which a story writes as a title ("Its chief
 # executive, Richard Baines"), not with the question's verb.
-HOLDING_WORDS = frozenset("leads lead runs run heads head chairs chair speaks".split())
+HOLDING_WORDS = frozenset("leads lead led leading runs run ran heads head headed chairs chair chaired speaks".split())
+# "What proportion of pupils are absent?" is answered by "24 percent": the form a number takes.
+NUMBER_FORM_WORDS = frozenset("proportion proportions percentage percentages share fraction rate".split())
+# "Who denied that …?" over "Venner rejected the claim": a story that disputes something holds the
+# question's disputing verb in whichever of these it uses.
+DISPUTING_WORDS = frozenset(
+    "deny denies denied denying reject rejects rejected rejecting dispute disputes disputed disputing refute "
+    "refutes refuted dismiss dismisses dismissed contest contests contested challenge challenges challenged".split()
+)
 COUNTED = re.compile(r"\bhow (?:much|many)\s+([a-z]+)", re.IGNORECASE)
 # A short question's quotes come from articles whose best sentence's relevance is within this of
 # the best article's (messy test corpus: unrelated stories' sentences at 0.35 beside answers at 0.6;
@@ -187,6 +195,10 @@ def _asks_what_the_story_never_mentions(query: str, passages: list[Passage], emb
     story = [text for p in passages if p.document_id in articles for text in (p.text, p.title)]
     counted = COUNTED.search(query) if answer_kind == "count" else None
     ignore = ASKING_WORDS | {counted.group(1).lower()} if counted else ASKING_WORDS
+    if answer_kind == "count":
+        ignore = ignore | NUMBER_FORM_WORDS
+    if any(w in DISPUTING_WORDS for text in story for w in words(text)):
+        ignore = ignore | DISPUTING_WORDS
     if answer_kind == "place":
         ignore = ignore | PLACING_WORDS
     if answer_kind == "person":
