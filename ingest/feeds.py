@@ -61,6 +61,16 @@ def _date(entry) -> str:
     return ""
 
 
+_SECTION = re.compile(r"\s+[-–—|>]\s+|:\s+")
+
+
+def feed_outlet(title: str) -> str:
+    """The outlet a feed's title names: channels are titled "<outlet> - <section>" ("The Riverside
+    Chronicle - Latest news", "Kestrel Post | Business"), and a citation names the outlet."""
+    name = title.strip()
+    return _SECTION.split(name, maxsplit=1)[0].strip() or name
+
+
 def parse_feed(data: bytes, *, origin: str) -> list[FeedEntry]:
     import feedparser
 
@@ -71,7 +81,7 @@ def parse_feed(data: bytes, *, origin: str) -> list[FeedEntry]:
         if parsed.get("bozo"):
             raise MalformedSource("is not a readable RSS/Atom feed", source=origin)
         raise EmptySource("is a feed with no entries", source=origin)
-    outlet = (parsed.feed.get("title") or "").strip()
+    outlet = feed_outlet(parsed.feed.get("title") or "")
     entries = []
     for e in parsed.entries:
         content = ""

@@ -257,6 +257,27 @@ def is_credit_line(line: str) -> bool:
     return len(line) <= 140 and _may_end_in_credit(line) and _CREDIT_LINE.fullmatch(line) is not None
 
 
+# "Photo: Owen Leckie/Ridgeway Gazette": a staff photographer's credit names the outlet; an
+# agency's ("Photo: Jane Roe/Reuters") names the agency, which is not who published the story.
+_CREDIT_OUTLET = re.compile(r"\(?(?:Photo(?:graph)?|Picture|Image)s?\s*:\s*(?P<who>[^/|\n]{3,60}?)\s?/\s?(?P<outlet>[^/|\n]{3,60}?)\)?")
+_AGENCIES = frozenset(
+    "ap afp reuters getty pa epa epa-efe efe alamy shutterstock istock dpa xinhua anadolu zuma swns rex "
+    "bloomberg nurphoto sipa ansa tass".split()
+) | {"getty images", "pa wire", "pa media", "rex features", "ria novosti", "zuma press", "associated press"}
+
+
+def credit_outlet(credit: str) -> str:
+    """The outlet a photographer's credit names ("Photo: Owen Leckie/Ridgeway Gazette"), or "" (an
+    agency, or no name/outlet shape)."""
+    match = _CREDIT_OUTLET.fullmatch(credit.strip())
+    if not match:
+        return ""
+    who, outlet = match.group("who").strip(), match.group("outlet").strip()
+    if not _is_name(who) or not _is_outlet(outlet) or outlet.lower() in _AGENCIES:
+        return ""
+    return outlet
+
+
 def credit_tail(line: str) -> int:
     """Where a credit glued to the end of a caption line starts ("…on Friday.AP Photo/Name"), or -1."""
     tail_start = max(0, len(line) - _TAIL)
@@ -336,10 +357,11 @@ def _reporting_credit(credit: str) -> Trailer:
 
 # --- datelines, headings -----------------------------------------------------------------------
 
-# "KYIV, March 23 (Reuters) —", "MOSCOW —", "WASHINGTON (AP) —", "SAN FRANCISCO, Calif. –".
+# "KYIV, March 23 (Reuters) —", "MOSCOW —", "WASHINGTON (AP) —", "SAN FRANCISCO, Calif. –",
+# "HARROWBY, 4 March 2026 (Northmoor Wire) —".
 DATELINE = re.compile(
     r"[A-Z][A-Z.'’-]+(?:[ -][A-Z][A-Z.'’-]+){0,3}"
-    r"(?:,\s*(?:\d{1,2}\s+)?[A-Z][A-Za-z.]*(?:\s+\d{1,2}(?:,\s*\d{4})?)?)?"
+    r"(?:,\s*(?:\d{1,2}\s+)?[A-Z][A-Za-z.]*(?:\s+\d{1,2})?(?:,?\s+\d{4})?)?"
     r"(?:\s*\((?P<source>[^()\n]{1,40})\))?\s*(?:—|–|--|-)[*_]*(?=\s|$)"
 )
 KEY_POINTS = re.compile(

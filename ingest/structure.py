@@ -88,8 +88,8 @@ class _Recogniser:
             first_segment = len(self.segments)
             self.line(match.group(), start, end, block_first)
             self.previous = (start, end, block_first, first_segment)
-        outlet = next((self.outlets[k] for k in ("trailer", "byline", "copyright", "dateline") if self.outlets.get(k)), "")
-        published = self.dates.get("byline") or self.dates.get("published") or self.dates.get("updated", "")
+        outlet = next((self.outlets[k] for k in ("trailer", "byline", "copyright", "dateline", "credit") if self.outlets.get(k)), "")
+        published = next((self.dates[k] for k in ("byline", "published", "updated", "dateline") if self.dates.get(k)), "")
         return Structure(self.text, tuple((s, e, r) for s, e, r in self.segments), self.title, self.author, outlet, published)
 
     def line(self, line: str, start: int, end: int, block_first: bool) -> None:
@@ -115,7 +115,7 @@ class _Recogniser:
             return
         if lines.is_credit_line(line):
             self.mark_caption_above(block_first)
-            self.add(start, end, "credit")
+            self.add_credit(line, start, end)
             return
         if self.byline_or_date(line, start, end, header):
             return
@@ -127,7 +127,7 @@ class _Recogniser:
         if credit >= 0:
             self.mark_caption_above(block_first)
             self.add(start, start + len(line[:credit].rstrip()), "caption")
-            self.add(start + credit, end, "credit")
+            self.add_credit(line[credit:], start + credit, end)
             return
         after_byline = bool(self.segments) and self.segments[-1][2] == "byline"
         if header and after_byline and (outlet := lines.outlet_line(line)):
@@ -146,9 +146,16 @@ class _Recogniser:
             cut, source = lines.dateline(line)
             if cut > 0:
                 self.outlets.setdefault("dateline", lines.outlet_name(source))
+                if iso := lines.parse_date(line[:cut])[0]:
+                    self.dates.setdefault("dateline", iso)
                 self.add(start, start + cut, "dateline")
                 start += cut + len(line[cut:]) - len(line[cut:].lstrip())
         self.add(start, end, "body")
+
+    def add_credit(self, credit: str, start: int, end: int) -> None:
+        if outlet := lines.credit_outlet(credit):
+            self.outlets.setdefault("credit", outlet)
+        self.add(start, end, "credit")
 
     def byline_or_date(self, line: str, start: int, end: int, header: bool) -> bool:
         byline = lines.parse_byline(line, header=header)

@@ -127,6 +127,7 @@ def test_an_html_page_with_neither_site_title_nor_logo_is_named_by_its_copyright
 def test_the_domain_names_an_html_page_only_when_the_page_names_nothing():
     html = (MESSY / HTML).read_text().replace(" | The Eastbank Herald</title>", "</title>")
     html = html.replace(' alt="The Eastbank Herald logo"', ' alt=""').replace("© 2025 The Eastbank Herald.", "")
+    html = html.replace("Photo: Lukas Weber/The Eastbank Herald", "Photo: Lukas Weber")  # a staff credit names it too
     assert parse_html(html.encode(), origin="x", url=HTML_URL).outlet == "eastbank-herald.example.com"
 
 
@@ -424,3 +425,49 @@ def test_a_date_line_with_an_updated_stamp_is_a_date_line_under_the_outlet_line(
     document = _structured("Ferry fares to rise\n\nBy Ann Lowe, Transport Reporter\nThe Quayside Echo\n"
                            "Monday 12 May 2025, 6:42pm | Updated 8:15pm\n\nIsland ferry fares will rise by 8%, the operator said.")
     assert (document.outlet, document.published_at) == ("The Quayside Echo", "2025-05-12")
+
+
+def test_a_staff_photographers_credit_names_the_outlet_when_nothing_else_does():
+    document = _structured(
+        "Moor fire burns for a second day\nBy Ann Lowe, Environment Reporter\n"
+        "Crews on the moor on Sunday. Photo: Owen Leckie/Ridgeway Gazette\n\n"
+        "More than 80 firefighters tackled the fire on Sunday, the fire service said."
+    )
+    assert document.outlet == "Ridgeway Gazette"
+
+
+def test_an_agency_photo_credit_never_becomes_the_outlet():
+    document = _structured(
+        "Moor fire burns for a second day\n\nCrews on the moor on Sunday. Photo: Jane Roe/Reuters\n\n"
+        "More than 80 firefighters tackled the fire on Sunday, the fire service said."
+    )
+    assert document.outlet == ""
+
+
+def test_a_credit_yields_to_the_outlet_the_text_names():
+    document = _structured(
+        "Moor fire burns for a second day\n\nCrews on the moor. Photo: Owen Leckie/Ridgeway Gazette\n\n"
+        "More than 80 firefighters tackled the fire on Sunday.\n\nRead the original article on The Quellby Times"
+    )
+    assert document.outlet == "The Quellby Times"
+
+
+def test_a_feed_titled_outlet_then_section_is_cited_by_its_outlet(tmp_path):
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>The Riverside Chronicle - Latest news</title>'
+        "<link>https://example.org/</link><item><title>Council tax to rise</title><link>https://example.org/a</link>"
+        "<description>Council tax bills in Selbury will rise by 4.99 percent from April.</description></item>"
+        "</channel></rss>"
+    )
+    (tmp_path / "feed.rss").write_text(feed, encoding="utf-8")
+    [result] = read_targets([str(tmp_path / "feed.rss")])
+    assert [d.outlet for d in result.documents] == ["The Riverside Chronicle"]
+
+
+def test_a_file_named_by_its_date_is_dated_when_its_text_gives_no_year(tmp_path):
+    body = "Foundry to cut 312 jobs\n\nHARROWBY, March 3 (Northmoor Wire) — The foundry will shed 312 posts, it said.\n"
+    (tmp_path / "2026-03-03-foundry.txt").write_text(body, encoding="utf-8")
+    (tmp_path / "foundry.txt").write_text(body, encoding="utf-8")
+    (tmp_path / "2026-01-01-dated-in-text.txt").write_text(body.replace("March 3", "4 March 2026"), encoding="utf-8")
+    dates = {Path(r.origin).name: r.documents[0].published_at for r in read_targets([str(p) for p in tmp_path.iterdir()])}
+    assert dates == {"2026-03-03-foundry.txt": "2026-03-03", "foundry.txt": "", "2026-01-01-dated-in-text.txt": "2026-03-04"}
