@@ -57,3 +57,25 @@ def test_a_why_question_is_not_abstained_on_for_want_of_a_causal_word(tmp_path, 
     answer = bot.ask("Why is the Moorside fire so hard to put out?")
     assert not answer.abstained
     assert any("burrowed into the dry peat" in c.quote for c in answer.citations)
+
+
+CLUB = (
+    "Harbury Athletic sold to local consortium\n\n"
+    "By Lena Marsh, Harbury Echo, 14 April 2026\n\n"
+    "Harbury Athletic have been sold to a consortium of local business owners, ending ten years of ownership "
+    "by the Pryor family. Harbury Athletic's supporters' trust said it welcomed the sale but wanted the ground "
+    "protected. The manager, Kev Aldane, said players had been told of the deal at training on Tuesday. "
+    "Harbury Athletic play their next home game on Saturday, and the supporters' trust will meet the new owners next week.\n"
+)
+
+
+def test_who_holds_the_asked_post_is_quoted_though_the_sentence_shares_no_word(tmp_path, embedder):
+    from bot.library import Citebot
+    from tests.conftest import make_settings
+
+    (tmp_path / "club.txt").write_text(CLUB, encoding="utf-8")
+    bot = Citebot(make_settings(tmp_path / "home"), embedder=embedder)
+    assert not bot.ingest([str(tmp_path / "club.txt")], actor="test").failed
+    answer = bot.ask("Who manages Harbury Athletic?")
+    assert not answer.abstained
+    assert "Kev Aldane" in answer.citations[0].quote

@@ -81,20 +81,20 @@ FAMILY_PREFIX = 5
 FAMILY_SLACK = 2  # the shared opening may fall short of the shorter word by this many letters
 
 
-def _same_family(a: str, b: str) -> bool:
+def same_family(a: str, b: str) -> bool:
     shared = len(os.path.commonprefix([a, b]))
     return shared >= FAMILY_PREFIX and shared >= min(len(a), len(b)) - FAMILY_SLACK
 
 
 def missing_terms(query: str, texts: list[str], ignore: frozenset[str] = frozenset()) -> list[str]:
     """The question's content words that none of `texts` holds, stemmed or in another form of the
-    same word family (`_same_family`)."""
+    same word family (`same_family`)."""
     held = {stem(w) for text in texts for w in words(text)}
     missing = []
     for term in query_terms(query):
         if term in ignore or stem(term) in held:
             continue
-        if any(_same_family(term, w) for w in held):
+        if any(same_family(term, w) for w in held):
             continue
         missing.append(term)
     return missing
