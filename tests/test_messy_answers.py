@@ -17,6 +17,14 @@ foot, Markdown with images, links and a Related list, a news page without og:sit
 rows) and third_questions.json were written the same way later that day, after the changes the
 second set led to. Its first run: 33 of 60 answered at the session's start, 37 with the changes
 made before it was seen (one store with all three sets); 4 of 15 abstained either way.
+
+tests/corpus/fourth/ (eight articles in seven files: a browser-pasted .txt whose outlet only its
+photo credit names, a wire .txt with key points and a dateline without a year, Markdown with a
+pull quote, a news page with a cookie banner and "Most read" links, a two-page PDF without info
+fields, a two-item RSS feed, a JSONL row; two outlets disagree on one story) and
+fourth_questions.json were written the same way a day later. Its first run, in its own store:
+34 of 60 answered, 1 of 15 abstained, first in 24 at the session's start; 39, 1, 30 with each
+sentence scored by the better of its vector in context and alone (chosen on the first three sets).
 """
 
 from __future__ import annotations
@@ -32,9 +40,11 @@ from tests.conftest import REPO, SAMPLE_CORPUS, make_settings
 MESSY = REPO / "tests" / "corpus" / "messy"
 SECOND = REPO / "tests" / "corpus" / "second"
 THIRD = REPO / "tests" / "corpus" / "third"
+FOURTH = REPO / "tests" / "corpus" / "fourth"
 QUESTIONS = json.loads((REPO / "tests" / "corpus" / "messy_questions.json").read_text(encoding="utf-8"))
 THIRD_QUESTIONS = json.loads((REPO / "tests" / "corpus" / "third_questions.json").read_text(encoding="utf-8"))
 SECOND_QUESTIONS = json.loads((REPO / "tests" / "corpus" / "second_questions.json").read_text(encoding="utf-8"))
+FOURTH_QUESTIONS = json.loads((REPO / "tests" / "corpus" / "fourth_questions.json").read_text(encoding="utf-8"))
 ANSWERABLE = [q for q in QUESTIONS if q["kind"] != "unanswerable"]
 UNANSWERABLE = [q for q in QUESTIONS if q["kind"] == "unanswerable"]
 
@@ -221,3 +231,58 @@ def test_no_quote_of_the_markdown_article_holds_markup_or_a_related_link(third_b
     for quote in quotes:
         assert not any(mark in quote for mark in ("**", "](", "![", "Temporary footbridge opens")), quote
 
+
+# --- the fourth set, written apart from the engine a day later -----------------------------------
+
+# Measured 2026-12-03 in this store (fourth set + sample corpus), after the faults its misses
+# showed: a question's disputing verb ("Who denied …?") is held by a story that disputes in other
+# words, "proportion" asks for a number's form, "led" for a post holder (bot/engine/select.py);
+# and the outlet of a staff photographer's credit, a feed's outlet without its section, a
+# dateline's or a file name's date (ingest/); and a who-question's post holder quoted though the
+# sentence shares no word with it: 42 of 60 answered, 1 of 15 abstained, first in 30.
+FOURTH_MIN_ANSWERED = 40
+FOURTH_MIN_ABSTAINED = 1
+FOURTH_MIN_LEADING = 28
+
+
+@pytest.fixture(scope="module")
+def fourth_bot(tmp_path_factory, product_embedder) -> Citebot:
+    return _bot_over(FOURTH, tmp_path_factory, product_embedder)
+
+
+def test_the_fourth_sets_quotes_are_text_of_exactly_one_article():
+    """Checked on the articles as read (the PDF's text layer, the feed's entries), not the files."""
+    from ingest.sources import expand_targets, read_targets
+
+    texts = [d.text for r in read_targets(expand_targets([str(FOURTH)])) for d in r.documents]
+    assert len(texts) == 8
+    answerable = [q for q in FOURTH_QUESTIONS if q["kind"] != "unanswerable"]
+    for item in answerable:
+        assert sum(text.count(item["quote"]) for text in texts) == 1, item["quote"]
+    assert len(answerable) >= 40 and len(FOURTH_QUESTIONS) - len(answerable) >= 8
+
+
+def test_the_fourth_set_is_answered_and_abstained_on(fourth_bot, capsys):
+    _holds_its_floors(fourth_bot, "fourth corpus", FOURTH_QUESTIONS,
+                      (FOURTH_MIN_ANSWERED, FOURTH_MIN_ABSTAINED, FOURTH_MIN_LEADING), capsys)
+
+
+def test_every_fourth_set_article_is_named_by_its_outlet_date_and_author(fourth_bot):
+    records = {(r.outlet, r.published_at[:10]): r.author for r in fourth_bot.store.list_documents()}
+    assert records[("Ridgeway Gazette", "2026-03-30")] == "Hannah Pryce"  # named only by its photo credit
+    assert records[("Northmoor Wire", "2026-03-03")] == ""  # dateline without a year: the file's name dates it
+    assert records[("The Riverside Chronicle", "2026-04-15")] == "Sam Delaney"  # feed "… - Latest news"
+    assert records[("The Riverside Chronicle", "2026-02-27")] == "Megan Ashworth"
+    assert records[("The Wexmoor Courier", "2026-01-12")] == "Tomasz Wren"  # PDF without info fields
+    assert records[("Castlegate Evening Post", "2026-04-14")] == "Daniel Okafor"
+    assert records[("The Fenland Ledger", "2026-05-05")] == "Priya Raman"
+    assert records[("Dunmore Observer", "2026-03-19")] == "Chloe Abara"
+
+
+def test_the_fourth_sets_pdf_is_what_its_build_script_makes():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_fourth_pdf", FOURTH / "build_pdf.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.OUT.read_bytes() == module.build()
