@@ -1,17 +1,21 @@
 """Build `2026-01-12-wexmoor-courier-builder-fraud-verdict.pdf` beside it (run: python build_pdf.py).
 
-No dependencies: the PDF objects are written by hand, with WinAnsi (cp1252) encoding for "£" and
-"—", the body hard-wrapped at about 90 characters as a PDF text layer would be, two pages, and
+No dependencies: ../pdf_writer.py writes the PDF objects, with WinAnsi (cp1252) encoding for "£"
+and "—"; the body is hard-wrapped at about 90 characters as a PDF text layer would be, two pages, and
 no /Title or /Author in the document information dictionary.
 `page_lines()` returns exactly the lines written into each page's text layer.
 """
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from pdf_writer import text_pdf  # noqa: E402  (beside this folder: a script, not a package)
+
 OUT = HERE / "2026-01-12-wexmoor-courier-builder-fraud-verdict.pdf"
 
 HEADER = [
@@ -71,35 +75,8 @@ def page_lines(page: int) -> list[str]:
     return lines
 
 
-def _esc(text: str) -> bytes:
-    data = text.encode("cp1252")
-    return data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-
-
 def build() -> bytes:
-    n = len(PAGES)
-    font_id, info_id = 3 + 2 * n, 4 + 2 * n
-    objects: list[bytes] = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [" + b" ".join(f"{3 + 2 * i} 0 R".encode() for i in range(n)) + b"] /Count " + str(n).encode() + b" >>",
-    ]
-    for i in range(n):
-        stream = b"BT /F1 10 Tf 50 760 Td 13 TL " + b" ".join(b"(" + _esc(line) + b") Tj T*" for line in page_lines(i)) + b" ET"
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {4 + 2 * i} 0 R "
-                       f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>".encode())
-        objects.append(f"<< /Length {len(stream)} >>\nstream\n".encode() + stream + b"\nendstream")
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
-    objects.append(b"<< /Producer (fourth/src/build_pdf.py) >>")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{off:010d} 00000 n \n".encode() for off in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {info_id} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    return text_pdf([page_lines(i) for i in range(len(PAGES))], "tests/corpus/fourth/build_pdf.py")
 
 
 def all_lines() -> list[str]:
