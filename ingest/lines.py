@@ -17,6 +17,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ingest.names import is_name, is_outlet, names_of, outlet_name
+
 # A list item: a bullet character, or "-", "*", "–" followed by a space.
 BULLET = re.compile(r"(?:[•●▪◦‣∙·]|[-*–](?=\s))\s*")
 # A line that ends a sentence: final punctuation, then any closing quotes or brackets.
@@ -94,59 +96,17 @@ def date_line(line: str, *, bare: bool = False) -> tuple[str, str]:
 
 # --- names, bylines ----------------------------------------------------------------------------
 
-_PARTICLES = {"de", "da", "di", "du", "del", "della", "der", "den", "van", "von", "la", "le", "bin", "ibn",
-              "al", "el", "dos", "das", "ter", "ten", "y"}
-_CONNECTORS = {"of", "the", "and", "&", "for", "de", "du", "la", "el", "al", "on", "in", "at"}
-_TOKEN = re.compile(r"\S+")
 _JOB = re.compile(
     r"(?:[\w-]+\s+){0,3}(?:writer|reporter|correspondent|editor|columnist|contributor|journalist|"
     r"producer|analyst|photographer|chief|staff|desk)s?", re.IGNORECASE,
 )
 
 
-def _is_name(part: str) -> bool:
-    """A person's name: two to five words, capitalised (or initials, or particles such as 'van')."""
-    words = part.split()
-    if not 2 <= len(words) <= 5 or words[0].lower() in _PARTICLES:
-        return False
-    return all((w[0].isupper() and all(c.isalpha() or c in ".'’-" for c in w)) or w in _PARTICLES for w in words)
-
-
-def _names(part: str) -> list[str] | None:
-    """"Jane Roe and John Doe" -> both names; None when any piece is not a name."""
-    pieces = [p.strip() for p in re.split(r"\s+(?:and|&)\s+", part) if p.strip()]
-    return pieces if pieces and all(_is_name(p) for p in pieces) else None
-
-
-def outlet_name(text: str) -> str:
-    """The leading title-cased run of `text`: "The Conversation under a licence" -> "The Conversation"."""
-    words: list[str] = []
-    for word in _TOKEN.findall(text.strip().strip(".,;:—–-")):
-        bare = word.strip(".,;:!?\"'”’()")
-        if not bare or word[0] == "(":
-            break
-        if bare[0].isupper() or bare[0].isdigit() or (words and bare.lower() in _CONNECTORS):
-            words.append(word.rstrip(".,;:!?\"”’)"))
-            if word[-1] in ".,;:!?" and not re.search(r"\.[a-z]{2,}$", word):  # "NBCNews.com" keeps its dot
-                break
-        else:
-            break
-        if len(words) >= 8:
-            break
-    while words and words[-1].lower() in _CONNECTORS:
-        words.pop()
-    return " ".join(words)
-
-
-def _is_outlet(part: str) -> bool:
-    return 0 < len(part) <= 60 and outlet_name(part) == part
-
-
 def outlet_line(line: str) -> str:
     """The name when the line is only a name in title case, of at most five words ("Ashbury
     Gazette"; under a byline, the outlet the byline leaves out), else ""."""
     line = unemphasised(line)
-    return line if _is_outlet(line) and len(line.split()) <= 5 and not TERMINAL_END.search(line) else ""
+    return line if is_outlet(line) and len(line.split()) <= 5 and not TERMINAL_END.search(line) else ""
 
 
 @dataclass(frozen=True)
@@ -206,16 +166,16 @@ def parse_byline(line: str, *, header: bool = False) -> Byline | None:
     outlet = ""
     if tail:
         after = [p for p in (p.strip() for p in re.split(r"[,|·]", tail[0])) if _kept_part(p)]
-        if not after or not _is_outlet(after[0]):
+        if not after or not is_outlet(after[0]):
             return None
         outlet = after[0]
     elif by and len(parts) >= 2 and not re.search(r"\s(?:and|&)\s", parts[-1]):
-        if not _is_outlet(parts[-1]):
+        if not is_outlet(parts[-1]):
             return None
         outlet = parts.pop()
     if not by and not outlet:
         return None
-    names = [n for p in parts for n in (_names(p) or [""])]
+    names = [n for p in parts for n in (names_of(p) or [""])]
     if not names or not all(names):
         return None
     return Byline(author=", ".join(parts), outlet=outlet, published_at=iso)
@@ -273,7 +233,7 @@ def credit_outlet(credit: str) -> str:
     if not match:
         return ""
     who, outlet = match.group("who").strip(), match.group("outlet").strip()
-    if not _is_name(who) or not _is_outlet(outlet) or outlet.lower() in _AGENCIES:
+    if not is_name(who) or not is_outlet(outlet) or outlet.lower() in _AGENCIES:
         return ""
     return outlet
 
@@ -351,8 +311,8 @@ def _reporting_credit(credit: str) -> Trailer:
     first = re.split(r"[;,]|\s(?:and|&)\s", credit.strip(" .:"), maxsplit=1)[0].strip()
     parts = [p.strip(" .") for p in credit.split(",")]
     last = parts[-1] if len(parts) >= 2 else ""
-    outlet = last if _is_outlet(last) and not _is_name(last) else ""
-    return Trailer(outlet, author=first if _is_name(first) else "")
+    outlet = last if is_outlet(last) and not is_name(last) else ""
+    return Trailer(outlet, author=first if is_name(first) else "")
 
 
 # --- datelines, headings -----------------------------------------------------------------------
