@@ -125,7 +125,7 @@ class Settings(BaseSettings):
     )
     store_sentence_vectors: bool = Field(
         default=True,
-        description="At ingest, store two vectors for each sentence, one pooled from its chunk's token outputs and one of the sentence embedded alone (answers score a sentence by the better of the two), so answering embeds only the question (at 100k chunks, warm answers ~2x faster). Costs ~16 KB per chunk on disk (Chroma indexes metadata strings) and ~60% more ingest time. Off: answers embed their candidate sentences. Applies to articles ingested from then on.",
+        description="At ingest, store two vectors for each sentence, one pooled from its chunk's token outputs and one of the sentence embedded alone (answers score a sentence by the better of the two), so answering embeds only the question (at 100k chunks, warm answers ~2x faster). Costs ~16 KB per chunk on disk (Chroma indexes metadata strings) and 10–55% more ingest time (most for short articles). Off: answers embed their candidate sentences. Applies to articles ingested from then on.",
     )
     analyze_queries: bool = Field(
         default=True,

@@ -94,7 +94,7 @@ class QueryStore:
         from ingest.text import encode_spans
         from vectorstore.records import ChunkRecord, DocumentRecord
         from vectorstore.sentence_vectors import embed_with_sentences
-        from vectorstore.sentence_vectors import encode as encode_sentence_vectors
+        from vectorstore.sentence_vectors import encode_pairs
 
         bot = self.bot
         while self.size < target and self.real_used < len(self.docs_chunks):
@@ -119,12 +119,13 @@ class QueryStore:
             pos, records = 0, []
             for i, (t, v) in enumerate(zip(texts, vecs)):
                 spans = filler_spans(t)
-                # each sentence's vector: the chunk's, with its own noise (decoded like a real one)
-                noisy = v + nrng.normal(0.0, 0.03, size=(len(spans), len(v))).astype(np.float32)
-                noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+                # each sentence's two vectors (pooled, alone): the chunk's, each with its own noise
+                # (stored and decoded like a real chunk's)
+                noisy = v + nrng.normal(0.0, 0.03, size=(2, len(spans), len(v))).astype(np.float32)
+                noisy /= np.linalg.norm(noisy, axis=2, keepdims=True)
                 records.append(ChunkRecord(
                     i, t, pos, pos + len(t), v.tolist(), sentences=encode_spans(spans),
-                    sentence_vectors=encode_sentence_vectors(list(noisy)),
+                    sentence_vectors=encode_pairs(list(noisy[0]), list(noisy[1])),
                 ))
                 pos += len(t) + 1
             bot.store.put_document(record, records)
