@@ -209,3 +209,11 @@ def test_a_quote_with_no_outlet_or_date_reads_naturally_in_the_terminal_and_on_d
     assert citation_line(citation) == f"• Claim by Putin: \u201c{quote}\u201d [1]"
     answer = Answer("q", abstained=False, citations=[citation], sources=[SourceRef(1, "doc-1", "T", "", "", "", "")])
     assert "**Claim by Putin:**" in answer_pages(answer)[0].embeds[0]["description"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The club's new owner has disputed reports that his group paid £18.5 million for the ground.",
+    "The harbour board disputes the campaigners' figure of 300 lost moorings.",
+])
+def test_a_sentence_that_disputes_a_claim_is_a_dispute(sentence):
+    assert attribute(sentence).kind == "dispute"

@@ -89,7 +89,7 @@ _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "this", "that", "there
              "yet", "then", "however", "meanwhile", "later", "earlier", "separately", "which", "who"}
 _DISPUTE = re.compile(
     r"\b(no (?:credible )?evidence|without evidence|baseless|unfounded|dubious|unsubstantiated|"
-    r"false(?:ly)?|denied|denies|rejected|rejects|refuted|undermin\w+|contradict\w*|debunk\w*|"
+    r"false(?:ly)?|denied|denies|rejected|rejects|refuted|disputed|disputes|undermin\w+|contradict\w*|debunk\w*|"
     r"no sign|not involved|no indication|no proof|unsupported|nothing to do with|no role in|no link|"
     r"not\s+(?:\w+\s+){0,3}any\s+(?:proof|evidence))\b",
     re.IGNORECASE,
