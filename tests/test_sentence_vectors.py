@@ -49,36 +49,38 @@ def _stored(bot):
         yield text, spans, *sentence_vectors.decode_pairs(meta.get("sentence_vectors", ""), len(spans or []))
 
 
+FIRST = "The ferry Zephyrine ran aground near the harbour pier early on Monday morning."
+SECOND = "Quarterly profits at the chip maker doubled on strong demand for graphics processors."
+
+
+def _two_sentence_article(tmp_path, model, with_header: bool):
+    """The one stored chunk of a two-sentence article: (text, spans, pooled, alone)."""
+    from tests.test_hybrid_retrieval import _article
+
+    _article(tmp_path / "a.md", "Weekend weather outlook for the northern valleys and mountain passes", "Coast Daily",
+             f"{FIRST} {SECOND}")
+    bot = Citebot(make_settings(tmp_path / "home", embed_article_context=with_header), embedder=model)
+    bot.ingest([str(tmp_path / "a.md")])
+    [stored] = list(_stored(bot))
+    return stored
+
+
 @pytest.mark.parametrize("with_header", [False, True], ids=["chunk only", "title/outlet/date header first"])
 def test_each_sentence_vector_is_pooled_from_that_sentence(tmp_path, make_onnx, with_header):
     """Pooled in context, each sentence's vector is still nearer that sentence embedded alone than
     its neighbour's: spans and tokens line up, also when a header precedes the chunk for the model."""
-    from tests.test_hybrid_retrieval import _article
-
-    first = "The ferry Zephyrine ran aground near the harbour pier early on Monday morning."
-    second = "Quarterly profits at the chip maker doubled on strong demand for graphics processors."
-    _article(tmp_path / "a.md", "Weekend weather outlook for the northern valleys and mountain passes", "Coast Daily", f"{first} {second}")
     model = make_onnx()
-    bot = Citebot(make_settings(tmp_path / "home", embed_article_context=with_header), embedder=model)
-    bot.ingest([str(tmp_path / "a.md")])
-    [(text, spans, vectors, _)] = list(_stored(bot))
-    assert [text[s:e] for s, e in spans] == [first, second]
-    alone = model.embed_documents([first, second])
+    text, spans, vectors, _ = _two_sentence_article(tmp_path, model, with_header)
+    assert [text[s:e] for s, e in spans] == [FIRST, SECOND]
+    alone = model.embed_documents([FIRST, SECOND])
     similarity = np.vstack(vectors) @ alone.T
     assert similarity[0, 0] > similarity[0, 1] and similarity[1, 1] > similarity[1, 0]
 
 
 def test_each_sentence_is_also_stored_as_embedded_alone(tmp_path, make_onnx):
-    from tests.test_hybrid_retrieval import _article
-
-    first = "The ferry Zephyrine ran aground near the harbour pier early on Monday morning."
-    second = "Quarterly profits at the chip maker doubled on strong demand for graphics processors."
-    _article(tmp_path / "a.md", "Weekend weather outlook for the northern valleys", "Coast Daily", f"{first} {second}")
     model = make_onnx()
-    bot = Citebot(make_settings(tmp_path / "home", embed_article_context=True), embedder=model)
-    bot.ingest([str(tmp_path / "a.md")])
-    [(_, _, pooled, alone)] = list(_stored(bot))
-    expected = model.embed_documents([first, second])
+    _, _, pooled, alone = _two_sentence_article(tmp_path, model, with_header=True)
+    expected = model.embed_documents([FIRST, SECOND])
     assert [round(float(v @ e), 2) for v, e in zip(alone, expected)] == [1.0, 1.0]  # int8-stored, so to 2 places
     assert all(float(p @ e) < 0.99 for p, e in zip(pooled, expected))  # the pooled ones are a different view
 
