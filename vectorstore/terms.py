@@ -86,15 +86,12 @@ def same_family(a: str, b: str) -> bool:
     return shared >= FAMILY_PREFIX and shared >= min(len(a), len(b)) - FAMILY_SLACK
 
 
+def held_in(word: str, stems: set[str] | frozenset[str]) -> bool:
+    """Whether `word` is among these `stem`med words, stemmed or in another form of its family."""
+    return stem(word) in stems or any(same_family(word, s) for s in stems)
+
+
 def missing_terms(query: str, texts: list[str], ignore: frozenset[str] = frozenset()) -> list[str]:
-    """The question's content words that none of `texts` holds, stemmed or in another form of the
-    same word family (`same_family`)."""
+    """The question's content words that none of `texts` holds (`held_in`)."""
     held = {stem(w) for text in texts for w in words(text)}
-    missing = []
-    for term in query_terms(query):
-        if term in ignore or stem(term) in held:
-            continue
-        if any(same_family(term, w) for w in held):
-            continue
-        missing.append(term)
-    return missing
+    return [term for term in query_terms(query) if term not in ignore and not held_in(term, held)]

@@ -142,11 +142,12 @@ def score_candidates(
         if question_vector is None:
             question_vector = embedder.embed_query(query)
         short = is_short(query)
-        missing = [c for c in shortlist if not _stored_vectors(c, question_vector)]
+        stored_of = {id(c): _stored_vectors(c, question_vector) for c in shortlist}
+        missing = [c for c in shortlist if not stored_of[id(c)]]
         fresh = embedder.embed_documents([c.text for c in missing]) if missing else []
         embedded = {id(c): v for c, v in zip(missing, fresh)}
         for candidate in shortlist:
-            stored = _stored_vectors(candidate, question_vector)
+            stored = stored_of[id(candidate)]
             vector = stored[0] if stored else embedded[id(candidate)]
             # the better of its meaning in context and alone (vectorstore/sentence_vectors.py)
             sim = max((float(v @ question_vector) for v in stored), default=float(vector @ question_vector))

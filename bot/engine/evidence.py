@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from vectorstore.terms import CALENDAR_WORDS, query_terms, same_family, stem
+from vectorstore.terms import CALENDAR_WORDS, held_in, query_terms, stem
 
 _NUMBER = re.compile(
     r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
@@ -94,10 +94,9 @@ def names_the_one_asked_about(sentence: str, question: str) -> bool:
         if i is None:
             continue
         window = tokens[max(0, i - ROLE_WINDOW): i] + tokens[i + 1: i + 1 + ROLE_WINDOW + 1]
-        for t in window:
-            word = t.group().lower().strip("'’")
-            if t.group()[:1].islower() and (stem(word) in asked or any(same_family(word, a) for a in asked)):
-                return True  # "Who manages the club?" over "The manager, Kev Aldous": one family
+        # "Who manages the club?" over "The manager, Kev Aldous": one word family
+        if any(t.group()[:1].islower() and held_in(t.group().lower().strip("'’"), asked) for t in window):
+            return True
     return False
 
 
