@@ -265,9 +265,11 @@ _TRAILER = re.compile(
     |subscribe\b|sign\ up\b|follow\ (?:us|@\S+)\b|share\ (?:this|on)\b
     |(?:additional\ )?(?:reporting|editing|writing)\ by\b(?P<rep>.*)
     |advertisement(?:\s+-?\s*(?:article|story)\ continues\b.*)?$|(?:article|story)\ continues\ (?:below|after)
-    |page\ \d+(?:\ of\ \d+)?$)""",
+    |page\ \d+(?:\ of\ \d+)?$
+    |our\ standards\s*:|explore\ more\ on\ th(?:is|ese)\ topics?\b|reuse\ this\ content\b)""",
     re.IGNORECASE | re.VERBOSE,
 )
+_TOPICS = re.compile(r"explore more on th(?:is|ese) topics?\b", re.IGNORECASE)
 _FOLLOW_NAME = re.compile(rf"Follow\s+{_NAME}\s+on\b")  # "Follow Jane Roe on X", not "Follow anyone on…"
 _MORE = re.compile(r"MORE\s*:")
 _COPYRIGHT = re.compile(
@@ -283,6 +285,7 @@ class Trailer:
     outlet: str = ""  # the outlet it names ("Read the original article on X", "© 2025 X"), if any
     author: str = ""  # the reporter a closing credit names ("Reporting by Jane Roe, Outlet")
     opens_list: bool = False  # "Related:", "Read more:" — the bullets after it are trailers too
+    opens_tags: bool = False  # "Explore more on these topics" — the short lines after it are topic tags
     copyright: bool = False  # a "© 2025 Outlet" line: a weaker sign of the outlet than "Read the original…"
 
 
@@ -302,7 +305,7 @@ def trailer(line: str) -> Trailer | None:
     if match.re is _TRAILER and match.group("rep"):
         return _reporting_credit(match.group("rep"))
     named = next((g for g in match.groupdict().values() if g), "") if match.re is _TRAILER else ""
-    return Trailer(outlet_name(named), opens_list=line.rstrip().endswith(":"))
+    return Trailer(outlet_name(named), opens_list=line.rstrip().endswith(":"), opens_tags=bool(_TOPICS.match(line)))
 
 
 def _reporting_credit(credit: str) -> Trailer:
@@ -318,10 +321,11 @@ def _reporting_credit(credit: str) -> Trailer:
 # --- datelines, headings -----------------------------------------------------------------------
 
 # "KYIV, March 23 (Reuters) —", "MOSCOW —", "WASHINGTON (AP) —", "SAN FRANCISCO, Calif. –",
-# "HARROWBY, 4 March 2026 (Northmoor Wire) —".
+# "HARROWBY, 4 March 2026 (Northmoor Wire) —", "HALBURY, England, June 3 (Marsh Wire) -" (a place
+# with its country or state, then the day).
 DATELINE = re.compile(
     r"[A-Z][A-Z.'’-]+(?:[ -][A-Z][A-Z.'’-]+){0,3}"
-    r"(?:,\s*(?:\d{1,2}\s+)?[A-Z][A-Za-z.]*(?:\s+\d{1,2})?(?:,?\s+\d{4})?)?"
+    r"(?:,\s*(?:\d{1,2}\s+)?[A-Z][A-Za-z.]*(?:\s+\d{1,2})?(?:,?\s+\d{4})?){0,2}"
     r"(?:\s*\((?P<source>[^()\n]{1,40})\))?\s*(?:—|–|--|-)[*_]*(?=\s|$)"
 )
 KEY_POINTS = re.compile(

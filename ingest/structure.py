@@ -68,7 +68,7 @@ class _Recogniser:
         self.text = text
         self.segments: list[list] = []  # [start, end, role], mutable so a caption can be marked late
         self.body_lines = 0  # 0 while in the header zone (above the story)
-        self.list_role = ""  # "keypoint" under "Key points:", "trailer" under "Related:"
+        self.list_role = ""  # "keypoint" under "Key points:", "trailer" under "Related:", "topics" under "Explore more on these topics"
         self.title = self.author = ""
         self.outlets: dict[str, str] = {}
         self.dates: dict[str, str] = {}
@@ -103,6 +103,9 @@ class _Recogniser:
                 role = "keypoint" if self.list_role == "keypoint" or header else "body"
             self.add(start + bullet.end(), end, role)
             return
+        if self.list_role == "topics" and len(line.split()) <= 3 and not lines.TERMINAL_END.search(line):
+            self.add(start, end, "trailer")  # "Explore more on these topics" / "Scotland" / "Ferries"
+            return
         self.list_role = ""
         found = lines.trailer(line)
         if found:
@@ -110,7 +113,7 @@ class _Recogniser:
             if found.outlet:
                 kind = "copyright" if found.copyright else "byline" if found.author else "trailer"
                 self.outlets.setdefault(kind, found.outlet)
-            self.list_role = "trailer" if found.opens_list else ""
+            self.list_role = "trailer" if found.opens_list else "topics" if found.opens_tags else ""
             self.add(start, end, "trailer")
             return
         if lines.is_credit_line(line):

@@ -471,3 +471,25 @@ def test_a_file_named_by_its_date_is_dated_when_its_text_gives_no_year(tmp_path)
     (tmp_path / "2026-01-01-dated-in-text.txt").write_text(body.replace("March 3", "4 March 2026"), encoding="utf-8")
     dates = {Path(r.origin).name: r.documents[0].published_at for r in read_targets([str(p) for p in tmp_path.iterdir()])}
     assert dates == {"2026-03-03-foundry.txt": "2026-03-03", "foundry.txt": "", "2026-01-01-dated-in-text.txt": "2026-03-04"}
+
+
+def test_a_dateline_with_a_country_before_the_day_names_its_wire_outlet():
+    document = _structured(
+        "Water company fined over sewage spills\nBy Ann Lowe\n\n"
+        "HALBURY, England, June 3 (Marsh Wire) - Lennside Water was fined 3.8 million pounds on Wednesday.\n\n"
+        "Reporting by Ann Lowe; Editing by Sam Hale\n\nOur Standards: The Marsh Wire Trust Principles.\n"
+    )
+    roles = sentence_roles(document)
+    assert roles["HALBURY, England, June 3 (Marsh Wire) -"] == "dateline"
+    assert roles["Lennside Water was fined 3.8 million pounds on Wednesday."] == "body"
+    assert document.outlet == "Marsh Wire"
+    assert "Our Standards" not in document.text  # a wire's closing trailer is removed
+
+
+def test_topic_tags_under_explore_more_are_trailers_and_are_removed():
+    document = _structured(
+        "Ferry crossings cut for winter\nBy Ann Lowe, The Quayside Echo\n\n"
+        "The island ferry will run half as often this winter, the operator said.\n\n"
+        "Explore more on these topics\nScotland\nFerries\nShare\nReuse this content\n"
+    )
+    assert document.text.rstrip().endswith("the operator said.")
