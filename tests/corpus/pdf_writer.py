@@ -1,7 +1,8 @@
 """A text-only PDF written object by object, for the test corpora's documented build scripts
-(messy/build_pdf.py, fourth/build_pdf.py): no dependencies, WinAnsi (cp1252) encoding for "•",
+(messy/, fourth/ and fifth/build_pdf.py): no dependencies, WinAnsi (cp1252) encoding for "•",
 "—", "£" and curly quotes, one text line per given line (as a PDF's hard-wrapped text layer is),
-and no /Title or /Author, so citation fields must come from the text."""
+and no /Title or /Author (or, without a producer, no information dictionary at all), so citation
+fields must come from the text."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ def _escaped(text: str) -> bytes:
     return data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
-def text_pdf(pages: list[list[str]], producer: str) -> bytes:
-    """The PDF bytes of `pages` (each a list of lines), with `producer` in its info dictionary."""
+def text_pdf(pages: list[list[str]], producer: str | None) -> bytes:
+    """The PDF bytes of `pages` (each a list of lines), with `producer` in its info dictionary
+    (None: no information dictionary)."""
     n = len(pages)
     font_id, info_id = 3 + 2 * n, 4 + 2 * n
     objects: list[bytes] = [
@@ -25,7 +27,8 @@ def text_pdf(pages: list[list[str]], producer: str) -> bytes:
                        f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>".encode())
         objects.append(f"<< /Length {len(stream)} >>\nstream\n".encode() + stream + b"\nendstream")
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
-    objects.append(b"<< /Producer (" + _escaped(producer) + b") >>")
+    if producer is not None:
+        objects.append(b"<< /Producer (" + _escaped(producer) + b") >>")
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -34,5 +37,6 @@ def text_pdf(pages: list[list[str]], producer: str) -> bytes:
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{off:010d} 00000 n \n".encode() for off in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {info_id} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    info = f" /Info {info_id} 0 R" if producer is not None else ""
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R{info} >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
