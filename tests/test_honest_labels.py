@@ -217,3 +217,15 @@ def test_a_quote_with_no_outlet_or_date_reads_naturally_in_the_terminal_and_on_d
 ])
 def test_a_sentence_that_disputes_a_claim_is_a_dispute(sentence):
     assert attribute(sentence).kind == "dispute"
+
+
+def test_a_courtesy_title_and_surname_become_the_full_name_the_article_gives():
+    answer = Answer("q", abstained=False, citations=[_claim("Mr Pryce"), _claim("Dr Tulloch")], sources=[])
+    article = _passage("Gordon Pryce runs the ferries. The island's doctor, Dr Hamish Tulloch, was worried.")
+    assert [c.speaker for c in full_speaker_names(answer, [article]).citations] == ["Gordon Pryce", "Dr Hamish Tulloch"]
+
+
+def test_a_title_and_surname_the_article_never_gives_in_full_stay_as_they_are():
+    answer = Answer("q", abstained=False, citations=[_claim("Mr Pryce"), _claim("Prime Minister Srettha")], sources=[])
+    article = _passage("Mr Pryce runs the ferries. Prime Minister Srettha spoke.")
+    assert [c.speaker for c in full_speaker_names(answer, [article]).citations] == ["Mr Pryce", "Prime Minister Srettha"]

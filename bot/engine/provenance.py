@@ -59,8 +59,14 @@ def _first_name(word: str) -> bool:
     return word.lower() not in _GLUE and not is_title_word(word)
 
 
+# Courtesy titles a full name replaces ("Mr Pryce" -> "Gordon Pryce"); a rank or a profession
+# stays with it ("Dr Tulloch" -> "Dr Hamish Tulloch").
+_COURTESY = {"mr", "mrs", "ms", "miss", "mx"}
+
+
 def full_speaker_names(answer: Answer, passages: list[Passage]) -> Answer:
-    """'Claim by Lukashenko' -> 'Claim by Alexander Lukashenko' when the same article names him in full.
+    """'Claim by Lukashenko' -> 'Claim by Alexander Lukashenko', 'Claim by Mr Pryce' -> 'Claim by
+    Gordon Pryce' when the same article names him in full.
 
     Only a first name written directly before the surname in that article's own text is used,
     so the label never names anyone the source does not.
@@ -70,13 +76,15 @@ def full_speaker_names(answer: Answer, passages: list[Passage]) -> Answer:
         texts.setdefault(p.document_id, []).append(p.text)
 
     def full(c: Citation) -> str:
-        if not c.speaker or " " in c.speaker or not c.speaker[:1].isupper():
+        *titles, surname = c.speaker.split() or [""]
+        if not surname[:1].isupper() or len(titles) > 1 or (titles and not is_title_word(titles[0])):
             return c.speaker
-        pattern = re.compile(rf"\b([A-Z][a-z]+)\s+{re.escape(c.speaker)}\b")
+        pattern = re.compile(rf"\b([A-Z][a-z]+)\s+{re.escape(surname)}\b")
         for text in texts.get(c.document_id, []):
             for match in pattern.finditer(text):
                 if _first_name(match.group(1)):
-                    return f"{match.group(1)} {c.speaker}"
+                    kept = [t for t in titles if t.lower().rstrip(".") not in _COURTESY]
+                    return " ".join([*kept, match.group(1), surname])
         return c.speaker
 
     answer.citations = [replace(c, speaker=full(c)) for c in answer.citations]
