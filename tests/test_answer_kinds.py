@@ -57,6 +57,13 @@ def test_a_street_or_a_named_place_word_is_a_place_but_a_weekday_is_not():
     assert not holds_answer_kind("The depot will open on Monday, the council said.", "place", question)
 
 
+def test_a_named_building_or_landmark_is_a_place():
+    question = "Where did the protesters gather?"
+    assert holds_answer_kind("About 200 people gathered on the steps of the Civic Centre.", "place", question)
+    assert holds_answer_kind("The march ended beside the old Corn Market.", "place", question)
+    assert not holds_answer_kind("About 200 people gathered before the vote.", "place", question)
+
+
 def test_a_why_question_asks_for_a_reason_which_a_sentence_gives_with_a_causal_word():
     from vectorstore.query_analysis import answer_kind
     for question in ("Why was the route cut?", "What reason does the operator give?", "What caused the spill?",

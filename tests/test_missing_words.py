@@ -9,7 +9,7 @@ import pytest
 from bot.library import Citebot
 from tests.conftest import make_settings
 
-from bot.engine.select import HOLDING_WORDS, PLACING_WORDS
+from bot.engine.select import ASKING_WORDS, HOLDING_WORDS, PLACING_WORDS
 from vectorstore.terms import missing_terms
 
 
@@ -29,6 +29,13 @@ def test_another_form_of_the_same_word_family_is_the_same_word(question, story):
 ])
 def test_a_short_shared_opening_or_another_word_is_still_missing(question, story, missing):
     assert missing_terms(question, [story]) == missing
+
+
+def test_light_verbs_ask_nothing_the_story_must_repeat():
+    story = ["An angler stepped forward on Friday and passed his photographs to the agency."]
+    assert missing_terms("When did the angler come forward?", story, ASKING_WORDS) == []
+    assert missing_terms("Who did the angler give the photographs to?", story, ASKING_WORDS) == []
+    assert missing_terms("Who did the angler give the photographs to?", story) == ["give"]
 
 
 def test_words_that_only_ask_for_a_post_or_a_place_are_ignored_by_the_rule():

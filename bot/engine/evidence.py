@@ -31,7 +31,9 @@ _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|outside|inside|from|to|across|
 _ON_NAME = re.compile(r"\bon\s+(?:the\s+)?([A-Z][\w'’\-]+)")
 _PLACE_WORD = re.compile(
     r"\b[A-Z][\w'’\-]+\s+(?:Street|Road|Avenue|Lane|Square|Park|Way|Drive|Place|Close|Crescent|Terrace|Quay|"
-    r"Bridge|Common|Green|Hill|Estate|Station|Airport|Harbour|Harbor|Bay|River|Valley|County|Island|Reservoir|Heath|Moor)\b"
+    r"Bridge|Common|Green|Hill|Estate|Station|Airport|Harbour|Harbor|Bay|River|Valley|County|Island|Reservoir|Heath|Moor|"
+    r"Centre|Center|Hall|Church|Chapel|Market|Pier|Dock|Wharf|Stadium|Arena|Gardens|Castle|Abbey|Forest|Wood|Lake|Loch|"
+    r"Beach|Port|Weir|Hospital|Museum|Library|Theatre|Hotel)\b"
 )
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]+")
 # A sentence that gives a cause: news writing says why with a few words ("because", "blamed",

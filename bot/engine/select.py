@@ -65,7 +65,7 @@ MISSING_TERM_MIN_COVERAGE = 0.5
 ASKING_WORDS = frozenset(
     "much many far long full big large small high low old new going up down take takes get gets make makes "
     "say says said will would can could do does did happen happened happening cost costs number total "
-    "go goes went gone".split()
+    "go goes went gone come comes came coming give gives gave given put puts".split()
 )
 # "Where will the pumping station be built?" asks where it is: the verb that places a thing is not
 # what the story must say ("the new pumping station on Carr Street" answers it).
