@@ -16,7 +16,7 @@ from bot.engine.subject import answer_subject, asks_for_a_name, name_the_subject
 from ingest.structure import FALLBACK_ROLES
 from vectorstore.embeddings import Embedder
 from vectorstore.records import Passage
-from vectorstore.terms import missing_terms, words
+from vectorstore.terms import missing_terms, query_terms, words
 
 MAX_QUOTES_PER_DOCUMENT = 3
 SAME_DOCUMENT_PENALTY = 0.02
@@ -86,10 +86,10 @@ COUNTED = re.compile(r"\bhow (?:much|many)\s+([a-z]+)", re.IGNORECASE)
 # the best article's (messy test corpus: unrelated stories' sentences at 0.35 beside answers at 0.6;
 # the sample corpus' five Crocus articles lie within 0.08 of each other for the canonical question).
 STORY_MARGIN = 0.15
-# ... and whose best passage is within this of the best passage (five messy sets: the article that
-# answers a short question lies within 0.08 of the best passage, and the sample corpus' Crocus
-# articles within 0.105 of it for the canonical question; unrelated sample articles had given 7 of
-# the sets' 1,097 quotes, 2 of 1,040 with this margin).
+# ... and, unless they use the words the best article shares with the question, whose best passage
+# is within this of the best passage (five messy sets: the article that answers a short question
+# lies within 0.08 of the best passage, and the sample corpus' Crocus articles within 0.105 of it for
+# the canonical question; unrelated sample articles had given 7 of the sets' 1,097 quotes).
 PASSAGE_STORY_MARGIN = 0.12
 TYPED_MIN_COVERAGE = 0.35
 TYPED_MIN_SIM = 0.45
@@ -98,6 +98,7 @@ TYPED_MIN_SIM = 0.45
 
 def _select(
     candidates: list[Candidate], settings, outlets: set[str] = frozenset(), short: bool = False, dates: set = frozenset(),
+    query: str = "",
 ) -> list[Candidate]:
     """Greedy pick of relevant sentences that spreads over documents and sides of a dispute.
 
@@ -119,7 +120,7 @@ def _select(
         taken = {id(c) for c in relevant}
         relevant += [c for c in candidates if c.names_asked and id(c) not in taken and c.passage.document_id in articles]
     if short and relevant:
-        relevant = _from_the_story(relevant, candidates)
+        relevant = _from_the_story(relevant, candidates, query, outlets)
     pool = _of_the_named_days([c for c in relevant if c.passage.outlet in outlets] or list(relevant), dates)
     chosen: list[Candidate] = []
     per_document: dict[str, int] = {}
@@ -165,20 +166,34 @@ def _of_the_named_days(pool: list[Candidate], dates: set) -> list[Candidate]:
     return [c for c in pool if c.passage.outlet not in dated_outlets or id(c) in on_the_day]
 
 
-def _from_the_story(relevant: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
-    """The sentences of articles whose best sentence is within `STORY_MARGIN` of the best article's,
-    and whose best passage is within `PASSAGE_STORY_MARGIN` of the best passage: a short question is
-    about one story, and an article far less relevant is about another one, even when one of its
-    sentences clears the quoting floors."""
+def _from_the_story(relevant: list[Candidate], candidates: list[Candidate], query: str, outlets: set[str]) -> list[Candidate]:
+    """The sentences of articles whose best sentence is within `STORY_MARGIN` of the best article's:
+    a short question is about one story, and an article far less relevant is about another one,
+    even when one of its sentences clears the quoting floors. An article whose best passage is also
+    more than `PASSAGE_STORY_MARGIN` below the best passage is kept only if it uses every word the
+    best article shares with the question, or is of an outlet the question names: "How many people
+    have been arrested over the museum break-in?" is not about the Moscow attack's arrests, but two
+    short reports of one dam's crack, one far closer to the question than the other, are one story."""
     best: dict[str, float] = {}
     for c in relevant:
         best[c.passage.document_id] = max(best.get(c.passage.document_id, -1.0), c.relevance)
     passage_best: dict[str, float] = {}
+    vocabulary: dict[str, set[str]] = {}
     for c in candidates:
         passage_best[c.passage.document_id] = max(passage_best.get(c.passage.document_id, -1.0), c.passage.score)
+        vocabulary.setdefault(c.passage.document_id, set()).update(c.vocabulary)
     floor = max(best.values()) - STORY_MARGIN
     passage_floor = max(passage_best.values()) - PASSAGE_STORY_MARGIN
-    return [c for c in relevant if best[c.passage.document_id] >= floor and passage_best[c.passage.document_id] >= passage_floor]
+    lead = max(best, key=best.get)
+    story_words = {t for t in query_terms(query) if t in vocabulary[lead]}
+
+    def of_the_story(c: Candidate) -> bool:
+        document = c.passage.document_id
+        return best[document] >= floor and (
+            passage_best[document] >= passage_floor or story_words <= vocabulary[document] or c.passage.outlet in outlets
+        )
+
+    return [c for c in relevant if of_the_story(c)]
 
 
 def _said_in_the_body(c: Candidate, others: list[Candidate]) -> bool:
@@ -314,7 +329,7 @@ def compose_answer(
         story_names = question_names(query) - {w for outlet in outlets for w in outlet.split()}
         story_ids = {p.document_id for p in of_the_named(passages, story_names)}
         pool = [c for c in candidates if c.passage.document_id in story_ids]
-    chosen = _select(pool, settings, outlets, short, dates)
+    chosen = _select(pool, settings, outlets, short, dates, query)
     subject = answer_subject(query, passages) if asks_for_a_name(query, answer_kind) and not short else None
     named = None
     if subject is not None and chosen:
