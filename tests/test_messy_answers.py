@@ -309,10 +309,11 @@ def test_the_fourth_sets_pdf_is_what_its_build_script_makes():
 
 # Measured 2026-12-03 in this store (fifth set + sample corpus) after its wire dateline's outlet
 # (ingest/lines.py) and a short question's quotes held to articles whose best passage is near the
-# best one (bot/engine/select.py): 37 of 60 answered, 3 of 15 abstained, first in 27.
-FIFTH_MIN_ANSWERED = 35
+# best one (bot/engine/select.py): 37 of 60 answered, 3 of 15 abstained, first in 27; then with
+# light verbs ("come across") asking nothing and a named building being a place: 39, 3, 29.
+FIFTH_MIN_ANSWERED = 37
 FIFTH_MIN_ABSTAINED = 2
-FIFTH_MIN_LEADING = 25
+FIFTH_MIN_LEADING = 27
 
 
 @pytest.fixture(scope="module")
