@@ -267,16 +267,17 @@ def fourth_bot(tmp_path_factory, product_embedder) -> Citebot:
     return _bot_over(FOURTH, tmp_path_factory, product_embedder)
 
 
-def test_the_fourth_sets_quotes_are_text_of_exactly_one_article():
+@pytest.mark.parametrize(("folder", "questions"), [(FOURTH, FOURTH_QUESTIONS), (FIFTH, FIFTH_QUESTIONS)], ids=["fourth", "fifth"])
+def test_a_later_sets_quotes_are_text_of_exactly_one_article(folder, questions):
     """Checked on the articles as read (the PDF's text layer, the feed's entries), not the files."""
     from ingest.sources import expand_targets, read_targets
 
-    texts = [d.text for r in read_targets(expand_targets([str(FOURTH)])) for d in r.documents]
+    texts = [d.text for r in read_targets(expand_targets([str(folder)])) for d in r.documents]
     assert len(texts) == 8
-    answerable = [q for q in FOURTH_QUESTIONS if q["kind"] != "unanswerable"]
+    answerable = [q for q in questions if q["kind"] != "unanswerable"]
     for item in answerable:
         assert sum(text.count(item["quote"]) for text in texts) == 1, item["quote"]
-    assert len(answerable) >= 40 and len(FOURTH_QUESTIONS) - len(answerable) >= 8
+    assert len(answerable) >= 40 and len(questions) - len(answerable) >= 8
 
 
 def test_the_fourth_set_is_answered_and_abstained_on(fourth_bot, capsys):
@@ -296,10 +297,11 @@ def test_every_fourth_set_article_is_named_by_its_outlet_date_and_author(fourth_
     assert records[("Dunmore Observer", "2026-03-19")] == "Chloe Abara"
 
 
-def test_the_fourth_sets_pdf_is_what_its_build_script_makes():
+@pytest.mark.parametrize("folder", [FOURTH, FIFTH], ids=["fourth", "fifth"])
+def test_a_later_sets_pdf_is_what_its_build_script_makes(folder):
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("build_fourth_pdf", FOURTH / "build_pdf.py")
+    spec = importlib.util.spec_from_file_location(f"build_{folder.name}_pdf", folder / "build_pdf.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.OUT.read_bytes() == module.build()
@@ -319,17 +321,6 @@ FIFTH_MIN_LEADING = 27
 @pytest.fixture(scope="module")
 def fifth_bot(tmp_path_factory, product_embedder) -> Citebot:
     return _bot_over(FIFTH, tmp_path_factory, product_embedder)
-
-
-def test_the_fifth_sets_quotes_are_text_of_exactly_one_article():
-    from ingest.sources import expand_targets, read_targets
-
-    texts = [d.text for r in read_targets(expand_targets([str(FIFTH)])) for d in r.documents]
-    assert len(texts) == 8
-    answerable = [q for q in FIFTH_QUESTIONS if q["kind"] != "unanswerable"]
-    for item in answerable:
-        assert sum(text.count(item["quote"]) for text in texts) == 1, item["quote"]
-    assert len(answerable) >= 40 and len(FIFTH_QUESTIONS) - len(answerable) >= 8
 
 
 def test_the_fifth_set_is_answered_and_abstained_on(fifth_bot, capsys):
