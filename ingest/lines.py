@@ -253,6 +253,8 @@ def credit_tail(line: str) -> int:
 
 # --- trailers ----------------------------------------------------------------------------------
 
+# "Explore more on these topics": a trailer, and the topic tags on the lines after it are trailers too.
+_TOPICS_LINE = r"explore\ more\ on\ th(?:is|ese)\ topics?\b"
 _TRAILER = re.compile(
     r"""(?:read\ the\ (?:original|full)\ (?:article|story)(?:\ (?:on|at|from|in)\ (?P<orig>.+))?
     |(?:this|the)\ (?:article|story|piece|post|report)\ (?:was\ |is\ |has\ been\ )?(?:\w+\ ){0,2}?
@@ -266,10 +268,10 @@ _TRAILER = re.compile(
     |(?:additional\ )?(?:reporting|editing|writing)\ by\b(?P<rep>.*)
     |advertisement(?:\s+-?\s*(?:article|story)\ continues\b.*)?$|(?:article|story)\ continues\ (?:below|after)
     |page\ \d+(?:\ of\ \d+)?$
-    |our\ standards\s*:|explore\ more\ on\ th(?:is|ese)\ topics?\b|reuse\ this\ content\b)""",
+    |our\ standards\s*:|""" + _TOPICS_LINE + r"""|reuse\ this\ content\b)""",
     re.IGNORECASE | re.VERBOSE,
 )
-_TOPICS = re.compile(r"explore more on th(?:is|ese) topics?\b", re.IGNORECASE)
+_TOPICS = re.compile(_TOPICS_LINE, re.IGNORECASE | re.VERBOSE)
 _FOLLOW_NAME = re.compile(rf"Follow\s+{_NAME}\s+on\b")  # "Follow Jane Roe on X", not "Follow anyone on…"
 _MORE = re.compile(r"MORE\s*:")
 _COPYRIGHT = re.compile(

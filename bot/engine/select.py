@@ -97,8 +97,8 @@ TYPED_MIN_SIM = 0.45
 
 
 def _select(
-    candidates: list[Candidate], settings, outlets: set[str] = frozenset(), short: bool = False, dates: set = frozenset(),
-    query: str = "",
+    candidates: list[Candidate], settings, query: str, outlets: set[str] = frozenset(), short: bool = False,
+    dates: set = frozenset(),
 ) -> list[Candidate]:
     """Greedy pick of relevant sentences that spreads over documents and sides of a dispute.
 
@@ -329,7 +329,7 @@ def compose_answer(
         story_names = question_names(query) - {w for outlet in outlets for w in outlet.split()}
         story_ids = {p.document_id for p in of_the_named(passages, story_names)}
         pool = [c for c in candidates if c.passage.document_id in story_ids]
-    chosen = _select(pool, settings, outlets, short, dates, query)
+    chosen = _select(pool, settings, query, outlets, short, dates)
     subject = answer_subject(query, passages) if asks_for_a_name(query, answer_kind) and not short else None
     named = None
     if subject is not None and chosen:
