@@ -36,3 +36,26 @@ def test_export_is_reused_and_leaves_no_temporary_files(make_onnx):
     assert model.graph_path.is_file()
     assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
     assert onnx_graph_path(model._path, folder) == model.graph_path
+
+
+def _model_folder(root, weights: bytes):
+    root.mkdir(parents=True)
+    (root / "config.json").write_text('{"hidden_size": 384}', encoding="utf-8")
+    (root / "model.safetensors").write_bytes(weights)
+    return root
+
+
+def test_the_graph_is_named_by_the_model_files_not_their_folder(tmp_path):
+    """Every venv installs the model at another path; each exporting its own 90 MB graph wasted disk."""
+    weights = bytes(range(256)) * 12_000  # ~3 MB: past both sampled ends
+    one = _model_folder(tmp_path / "venv-a" / "model", weights)
+    other = _model_folder(tmp_path / "venv-b" / "model", weights)
+    assert onnx_graph_path(one, tmp_path / "cache") == onnx_graph_path(other, tmp_path / "cache")
+
+
+def test_changed_weights_get_a_graph_of_their_own(tmp_path):
+    weights = bytearray(bytes(range(256)) * 12_000)
+    one = _model_folder(tmp_path / "a" / "model", bytes(weights))
+    weights[-10] ^= 0xFF  # the last layer retrained, same size
+    other = _model_folder(tmp_path / "b" / "model", bytes(weights))
+    assert onnx_graph_path(one, tmp_path / "cache") != onnx_graph_path(other, tmp_path / "cache")

@@ -115,19 +115,30 @@ class SentenceTransformerEmbedder:
 _ONNX_OPSET = 17
 _CACHE_ENTRIES = 4096  # ~6 MB of 384-d vectors
 _CACHE_MAX_CHARS = 400  # sentences and questions, not ingested chunks
+_FINGERPRINT_SAMPLE = 1 << 20  # bytes read at each end of a weights file to name its graph
 
 
 def _model_fingerprint(path: Path) -> str:
-    """Names the exported graph after the weights it came from, so a changed model re-exports."""
+    """Names the exported graph after the weights it came from, so a changed model re-exports.
+
+    Made from the files' contents, not their location: every virtual environment installs the same
+    model package at another path, and a path in the name made each one export (and keep) its own
+    90 MB copy of the same graph. The weights are sampled at both ends with their size (hashing all of
+    them would cost every cold start ~0.2 s); any real change of model changes those.
+    """
     import hashlib
 
-    h = hashlib.sha256(str(path.resolve()).encode())
-    for name in ("config.json", "model.safetensors", "pytorch_model.bin"):
+    h = hashlib.sha256(f"opset{_ONNX_OPSET}".encode())
+    for name in ("config.json", "tokenizer.json", "model.safetensors", "pytorch_model.bin"):
         f = path / name
         if f.is_file():
-            st = f.stat()
-            h.update(f"{name}:{st.st_size}:{int(st.st_mtime)}".encode())
-    h.update(f"opset{_ONNX_OPSET}".encode())
+            size = f.stat().st_size
+            h.update(f"{name}:{size}:".encode())
+            with f.open("rb") as fh:
+                h.update(fh.read(_FINGERPRINT_SAMPLE))
+                if size > 2 * _FINGERPRINT_SAMPLE:
+                    fh.seek(size - _FINGERPRINT_SAMPLE)
+                h.update(fh.read())
     return h.hexdigest()[:16]
 
 

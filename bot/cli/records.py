@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import click
 
+from bot.cli.words import plural
+
 SOURCE_HELP = "Document id (see 'citebot sources'), URL, file path or a unique part of the title."
 
 
@@ -24,7 +26,7 @@ def _field_lines(view) -> list[str]:
         f"  origin     {r.origin or '-'}",
         f"  tier       {view.tier}",
         f"  ingested   {r.ingested_at[:19] or '-'} by {r.ingested_by or '-'}",
-        f"  content    sha256 {r.content_hash[:16]} · {r.chunk_count} chunks · {len(view.text)} characters",
+        f"  content    sha256 {r.content_hash[:16]} · {plural(r.chunk_count, 'chunk')} · {len(view.text)} characters",
     ]
 
 
