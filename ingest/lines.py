@@ -13,86 +13,16 @@ they run on every line of every ingested article.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ingest.dates import date_line, parse_date, unemphasised
 from ingest.names import is_name, is_outlet, names_of, outlet_name
 
 # A list item: a bullet character, or "-", "*", "–" followed by a space.
 BULLET = re.compile(r"(?:[•●▪◦‣∙·]|[-*–](?=\s))\s*")
 # A line that ends a sentence: final punctuation, then any closing quotes or brackets.
 TERMINAL_END = re.compile(r"[.!?…:][\"'”’)\]»]*$")
-
-# --- dates -------------------------------------------------------------------------------------
-
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
-_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
-DATE = re.compile(
-    rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{_MONTH})\.?,?\s+(?P<y1>\d{{4}})"
-    rf"|(?P<m2>{_MONTH})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})"
-    r"|(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2}))\b",
-    re.IGNORECASE,
-)
-# What may sit beside a date on a date line: times, weekdays, time zones, "at", punctuation.
-_DATE_LEFTOVER = re.compile(
-    r"(?:[\s,.;:|·–—/()-]|\b(?:at|on)\b|\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\b\.?)?|\b[ap]\.?m\.?|\b[A-Z]{2,5}\b"
-    r"|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b)*"
-)
-_DIGIT = re.compile(r"\d")
-_DATE_LINE = re.compile(
-    r"(?:Last\s+)?(?:Updated|Published|Posted|First\s+published|Modified)(?:\s+on)?\s*:?\s*", re.IGNORECASE
-)
-
-
-_UPDATED_TAIL = re.compile(r"\s*[|·]\s*(?:Last\s+)?(?:Updated|Modified)\b[^|·]{0,40}$", re.IGNORECASE)
-
-
-def parse_date(text: str) -> tuple[str, re.Match | None]:
-    """The first real calendar date in `text` as ISO "YYYY-MM-DD" (and its match), else ("", None)."""
-    for match in DATE.finditer(text):
-        g = match.groupdict()
-        year, month, day = g["y1"] or g["y2"] or g["y3"], g["m1"] or g["m2"] or g["m3"], g["d1"] or g["d2"] or g["d3"]
-        number = int(month) if month.isdigit() else _MONTHS[month[:3].lower()]
-        try:
-            return dt.date(int(year), number, int(day)).isoformat(), match
-        except ValueError:
-            continue
-    return "", None
-
-
-def _only_date(text: str) -> str:
-    """ISO date when `text` is a date and nothing else but times, weekdays and zones."""
-    iso, match = parse_date(text)
-    if not match:
-        return ""
-    rest = text[:match.start()] + " " + text[match.end():]
-    return iso if _DATE_LEFTOVER.fullmatch(rest) else ""
-
-
-def unemphasised(line: str) -> str:
-    """The line without the Markdown emphasis wrapped round all of it: "*By Jane Roe, Outlet*" is
-    a byline as much as "By Jane Roe, Outlet" is (a pasted Markdown article keeps its asterisks)."""
-    return line.strip().strip("*_").strip() if line[:1] in "*_" else line
-
-
-def date_line(line: str, *, bare: bool = False) -> tuple[str, str]:
-    """("published" | "updated", ISO date) for a dateline-of-record such as "Updated 4 Oct 2025" or
-    "Published: October 4, 2025 10:32 GMT"; with `bare`, a line that is only a date counts too."""
-    line = _UPDATED_TAIL.sub("", unemphasised(line))  # "12 May 2025, 6:42pm | Updated 8:15pm"
-    if len(line) > 90:
-        return "", ""
-    match = _DATE_LINE.match(line)
-    if match:
-        iso = _only_date(line[match.end():])
-        kind = "updated" if line[:match.end()].lower().lstrip().startswith(("updated", "last", "modified")) else "published"
-        return (kind, iso) if iso else ("", "")
-    if bare and len(line) <= 50 and _DIGIT.search(line):
-        iso = _only_date(line)
-        return ("published", iso) if iso else ("", "")
-    return "", ""
-
 
 # --- names, bylines ----------------------------------------------------------------------------
 
@@ -137,6 +67,24 @@ _OUTLET_THEN_BY = re.compile(
     r"(?P<outlet>[A-Z][^|·—–\-]{1,60}?)\s+[-–—|·]\s+(?:(?P<date>[^|·—–]{4,40}?)\s+[-–—|·]\s+)?[Bb]y\s+(?P<byline>.+)"
 )
 _BYLINE_SPLIT = re.compile(r"\s*(?:\||·|\s[—–]\s|\s+for\s+)\s*")
+# "Words: Jane Roe | Pictures: John Doe": the writer is the author, the photographer is not.
+_CREDITED = re.compile(
+    r"(?:Words|Text|Story|Report|Reporting)\s*(?::|\bby\b)\s*(?P<names>[^|·]+?)"
+    r"(?:\s*[|·]\s*(?:Pictures|Photos|Photographs|Photography|Images|Video)\s*(?::|\bby\b)\s*[^|·]+)?",
+    re.IGNORECASE,
+)
+
+
+def _masthead_outlet(line: str) -> str:
+    """The outlet of a masthead line above a story, "THE KETTLEBRIDGE GAZETTE | Court & Council |
+    www.…": three or more parts, the first the outlet's name in capitals (a byline in capitals with
+    three parts is rarer than a printed page's or a wire's running header)."""
+    parts = [p.strip() for p in re.split(r"\s[|·]\s", line)]
+    first = parts[0]
+    if len(parts) < 3 or not first.isupper() or len(first.split()) < 2 or any(c.isdigit() for c in first):
+        return ""
+    name = " ".join(w.capitalize() if w.isalpha() or "'" in w or "’" in w else w for w in first.split())
+    return name if is_outlet(name) else ""
 
 
 def parse_byline(line: str, *, header: bool = False) -> Byline | None:
@@ -150,6 +98,11 @@ def parse_byline(line: str, *, header: bool = False) -> Byline | None:
     line = unemphasised(line)
     if len(line) > 160:
         return None
+    if header and (outlet := _masthead_outlet(line)):
+        return Byline(outlet=outlet)
+    credited = _CREDITED.fullmatch(line)
+    if credited and names_of(credited["names"].strip()):
+        return Byline(author=credited["names"].strip())
     inner = _OUTLET_THEN_BY.fullmatch(line) if header else None
     if inner:  # "Kestrel Post - 19 June 2025 - by Owen Prichard": the same byline, outlet first
         line = f"By {inner['byline']} | {inner['outlet']}" + (f", {inner['date']}" if inner["date"] else "")
@@ -219,7 +172,7 @@ def is_credit_line(line: str) -> bool:
 
 # "Photo: Owen Leckie/Ridgeway Gazette": a staff photographer's credit names the outlet; an
 # agency's ("Photo: Jane Roe/Reuters") names the agency, which is not who published the story.
-_CREDIT_OUTLET = re.compile(r"\(?(?:Photo(?:graph)?|Picture|Image)s?\s*:\s*(?P<who>[^/|\n]{3,60}?)\s?/\s?(?P<outlet>[^/|\n]{3,60}?)\)?")
+_CREDIT_OUTLET = re.compile(r"\(?(?i:Photo(?:graph)?|Picture|Image)s?\s*:\s*(?P<who>[^/|\n]{3,60}?)\s?/\s?(?P<outlet>[^/|\n]{3,60}?)\)?")
 _AGENCIES = frozenset(
     "ap afp reuters getty pa epa epa-efe efe alamy shutterstock istock dpa xinhua anadolu zuma swns rex "
     "bloomberg nurphoto sipa ansa tass".split()
@@ -267,7 +220,14 @@ _TRAILER = re.compile(
     |subscribe\b|sign\ up\b|follow\ (?:us|@\S+)\b|share\ (?:this|on)\b
     |(?:additional\ )?(?:reporting|editing|writing)\ by\b(?P<rep>.*)
     |advertisement(?:\s+-?\s*(?:article|story)\ continues\b.*)?$|(?:article|story)\ continues\ (?:below|after)
-    |page\ \d+(?:\ of\ \d+)?$
+    |page\ \d+(?:\ of\ \d+)?(?:$|\s+[|·•–—-]\s)|[^|·\n]{1,80}\s[|·]\s+page\ \d+(?:\ of\ \d+)?$
+    |editor[’']s\ note\s*[:—–]
+    |(?:(?:facebook|twitter|x|whatsapp|e-?mail|linkedin|reddit|pinterest|messenger|telegram|bluesky|threads
+        |print|copy\ link|share|comments?(?:\ \(\d+\))?)(?:\s+|\s*[|·,]\s*|$)){3,}$
+    |comments?\s*\(\d+\)$
+    |-*\s*ends\s*-*$|\#\#\#$
+    |(?:media|press|news)\ (?:contact|enquiries|inquiries)\b|(?:e-?mail|tel|telephone|phone|mobile|fax)\s*:\s*[+(\d\w]
+    |more\ on\ this\ (?:story|topic|subject)\b
     |our\ standards\s*:|""" + _TOPICS_LINE + r"""|reuse\ this\ content\b)""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -332,7 +292,7 @@ DATELINE = re.compile(
 )
 KEY_POINTS = re.compile(
     r"(?:key\ (?:points|takeaways|facts|findings)|takeaways|highlights|in\ brief|at\ a\ glance|summary"
-    r"|what\ (?:to|you\ need\ to)\ know|the\ big\ picture|tl;?dr)\b[^.!?]{0,30}:?",
+    r"|what\ (?:to|you\ need\ to)\ know|the\ big\ picture|tl;?dr|notes?\ (?:to|for)\ editors?)\b[^.!?]{0,30}:?",
     re.IGNORECASE | re.VERBOSE,
 )
 
@@ -372,4 +332,5 @@ def is_structural(line: str) -> bool:
         or bool(date_line(line, bare=True)[1])  # a line that is only a date is never inside a sentence
         or is_credit_line(line)
         or trailer(line) is not None
+        or is_key_points_header(line)  # "Notes to editors" above "1. The charity was founded…"
     )

@@ -16,6 +16,10 @@ import re
 from ingest import lines
 
 _HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+_BOLD_LINE = re.compile(r"^(\*\*|__)(?=\S)(.+?)(?<=\S)\1\s*$")  # "**More on this story**": a heading in all but markup
+_RULE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
+_QUOTE_MARK = re.compile(r"^\s{0,3}>\s?")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
 _STRONG = re.compile(r"(\*\*|__)(?=\S)([^\n]+?)(?<=\S)\1")
@@ -23,13 +27,34 @@ _EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])|
 
 
 def markdown_to_text(source: str) -> str:
-    """The text of a Markdown article as a reader sees it, one output line per input line."""
-    return "\n".join(_line(line) for line in source.split("\n"))
+    """The text of a Markdown article as a reader sees it, one output line per input line.
+
+    A blockquote that repeats a sentence of the article is a pull quote, set large for the eye: it
+    is left out (as an empty line), so the sentence is quoted from its place in the story, with its
+    speaker; any other blockquote is read as its text. A horizontal rule is an empty line."""
+    texts = [_line(line) for line in source.split("\n")]
+    quoted = [bool(_QUOTE_MARK.match(line)) for line in source.split("\n")]
+    story = " " + _words(" ".join(t for t, q in zip(texts, quoted) if not q)) + " "
+    return "\n".join("" if q and _pulled_from(t, story) else t for t, q in zip(texts, quoted))
+
+
+def _words(text: str) -> str:
+    """Lower-case words only: a pull quote drops or changes the punctuation of its sentence ("…us."
+    for "…us," he said)."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _pulled_from(text: str, story: str) -> bool:
+    words = _words(text)
+    return len(words.split()) >= 4 and f" {words} " in story
 
 
 def _line(line: str) -> str:
-    heading = _HEADING.match(line)
-    text = _inline(heading.group(1) if heading else line)
+    if _RULE.match(line):
+        return ""
+    line = _QUOTE_MARK.sub("", line, count=1)
+    heading = _HEADING.match(line) or _BOLD_LINE.match(line)
+    text = _inline(heading.group(heading.re.groups) if heading else line)
     if heading and not text.endswith(":"):
         # "## Related" is "Related:" of a plain-text page: the list below it is links, not story
         found = lines.trailer(text + ":")

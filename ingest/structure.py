@@ -35,7 +35,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from ingest import lines
+from ingest import dates, lines
 from ingest.text import split_span
 
 Segment = tuple[int, int, str]
@@ -64,8 +64,9 @@ class Structure:
 class _Recogniser:
     """One pass over the lines of a cleaned text; state is what the lines above have shown."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, title: str = "") -> None:
         self.text = text
+        self.known_title = " ".join(title.split())  # a headline the format gave (a page's <h1> or meta)
         self.segments: list[list] = []  # [start, end, role], mutable so a caption can be marked late
         self.body_lines = 0  # 0 while in the header zone (above the story)
         self.list_role = ""  # "keypoint" under "Key points:", "trailer" under "Related:", "topics" under "Explore more on these topics"
@@ -73,6 +74,7 @@ class _Recogniser:
         self.outlets: dict[str, str] = {}
         self.dates: dict[str, str] = {}
         self.previous: tuple[int, int, bool, int] | None = None  # line start, end, block-first, segment index
+        self.furniture: dict[str, str] = {}  # header lines that were not story, by text: a page's running header repeats them
 
     def add(self, start: int, end: int, role: str) -> None:
         self.segments.append([start, end, role])
@@ -107,6 +109,9 @@ class _Recogniser:
             self.add(start, end, "trailer")  # "Explore more on these topics" / "Scotland" / "Ferries"
             return
         self.list_role = ""
+        if not header and line in self.furniture:  # "THE GAZETTE | Court & Council | www…" atop page 2
+            self.add(start, end, self.furniture[line])
+            return
         found = lines.trailer(line)
         if found:
             self.author = self.author or found.author
@@ -137,6 +142,13 @@ class _Recogniser:
             self.outlets.setdefault("byline", outlet)  # "By Jane Roe, Reporter\nThe Outlet"
             self.add(start, end, "byline")
             return
+        if header and self.known_title and line == self.known_title and self.title != line:
+            for segment in self.segments:  # what was taken for the headline is a kicker or section label
+                if segment[2] == "headline":
+                    segment[2] = "heading"
+            self.title = line
+            self.add(start, end, "headline")
+            return
         first = start == 0 or (not self.title and bool(self.segments) and all(seg[2] == "byline" for seg in self.segments))
         if first and end < len(self.text) and _headline_shaped(line):  # a date line may sit above it
             self.title = line
@@ -149,7 +161,7 @@ class _Recogniser:
             cut, source = lines.dateline(line)
             if cut > 0:
                 self.outlets.setdefault("dateline", lines.outlet_name(source))
-                if iso := lines.parse_date(line[:cut])[0]:
+                if iso := dates.parse_date(line[:cut])[0]:
                     self.dates.setdefault("dateline", iso)
                 self.add(start, start + cut, "dateline")
                 start += cut + len(line[cut:]) - len(line[cut:].lstrip())
@@ -169,11 +181,17 @@ class _Recogniser:
             if byline.published_at:
                 self.dates.setdefault("byline", byline.published_at)
         else:
-            kind, iso = lines.date_line(line, bare=header)
+            kind, iso = dates.date_line(line, bare=header)
             if not iso:
-                return False
-            self.dates.setdefault(kind, iso)
+                numeric, iso = dates.numeric_date_line(line) if header else (False, "")
+                if not numeric:
+                    return False
+                kind = "published"
+            if iso:
+                self.dates.setdefault(kind, iso)
         self.add(start, end, "byline")
+        if header:
+            self.furniture.setdefault(line, "byline")
         return True
 
     def mark_caption_above(self, block_first: bool) -> None:
@@ -196,9 +214,10 @@ def _headline_shaped(line: str) -> bool:
             and not line[0].islower() and lines.dateline(line)[0] < 0)
 
 
-def recognise(text: str) -> Structure:
-    """The roles of the parts of a cleaned text (see the module docstring), nothing removed."""
-    return _Recogniser(text).run()
+def recognise(text: str, title: str = "") -> Structure:
+    """The roles of the parts of a cleaned text (see the module docstring), nothing removed; a
+    `title` the format gave marks the line that repeats it as the headline."""
+    return _Recogniser(text, title).run()
 
 
 def without_unquotable(structure: Structure) -> Structure:
@@ -284,7 +303,7 @@ def structured_document(text: str, *, origin: str, fallback_title: str, empty_hi
     from ingest.document import SourceDocument
     from ingest.errors import EmptySource
 
-    found = without_unquotable(recognise(text))
+    found = without_unquotable(recognise(text, fields.get("title", "")))
     if not found.text.strip():
         raise EmptySource("has no readable text" + (f" ({empty_hint})" if empty_hint else ""), source=origin)
     given = {key: value for key, value in fields.items() if value}

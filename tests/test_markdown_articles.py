@@ -53,3 +53,39 @@ def test_a_related_heading_over_links_is_a_trailer_and_is_removed():
 
 def test_a_heading_that_is_no_trailer_stays_as_it_is():
     assert markdown_to_text("## What happens next") == "What happens next"
+
+
+PULL_QUOTE_ARTICLE = """# Sea wall plan shelved
+
+*By Ann Lowe · 3 June 2026*
+
+"We will not wait for the sea to decide for us," the club's president, Bea Marr, said on Tuesday.
+
+> We will not wait for the sea to decide for us.
+
+> Members meet again on Friday night to vote on the move.
+
+---
+
+**More on this story**
+
+- [Storm takes the dunes](https://example.org/storm)
+- [Carnival cancelled](https://example.org/carnival)
+"""
+
+
+def test_a_pull_quote_that_repeats_the_story_is_left_out_and_its_sentence_keeps_its_speaker():
+    roles = _roles(PULL_QUOTE_ARTICLE)
+    pulled = [text for text in roles if text.startswith(("We will not wait", "> "))]
+    assert pulled == []
+    assert roles['"We will not wait for the sea to decide for us," the club\'s president, Bea Marr, said on Tuesday.'] == "body"
+
+
+def test_a_blockquote_that_says_something_new_is_read_as_its_text():
+    assert _roles(PULL_QUOTE_ARTICLE)["Members meet again on Friday night to vote on the move."] == "body"
+
+
+def test_a_rule_is_no_sentence_and_a_bold_more_on_this_story_line_opens_a_trailer_list():
+    document = parse_text(PULL_QUOTE_ARTICLE.encode(), origin="wall.md", name="wall.md")
+    assert "---" not in document.text
+    assert "More on this story" not in document.text and "Carnival cancelled" not in document.text

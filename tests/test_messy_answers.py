@@ -58,6 +58,8 @@ SECOND_QUESTIONS = json.loads((REPO / "tests" / "corpus" / "second_questions.jso
 FOURTH_QUESTIONS = json.loads((REPO / "tests" / "corpus" / "fourth_questions.json").read_text(encoding="utf-8"))
 FIFTH = REPO / "tests" / "corpus" / "fifth"
 FIFTH_QUESTIONS = json.loads((REPO / "tests" / "corpus" / "fifth_questions.json").read_text(encoding="utf-8"))
+SIXTH = REPO / "tests" / "corpus" / "sixth"  # asked in tests/test_sixth_set.py
+SIXTH_QUESTIONS = json.loads((REPO / "tests" / "corpus" / "sixth_questions.json").read_text(encoding="utf-8"))
 ANSWERABLE = [q for q in QUESTIONS if q["kind"] != "unanswerable"]
 UNANSWERABLE = [q for q in QUESTIONS if q["kind"] == "unanswerable"]
 
@@ -267,7 +269,8 @@ def fourth_bot(tmp_path_factory, product_embedder) -> Citebot:
     return _bot_over(FOURTH, tmp_path_factory, product_embedder)
 
 
-@pytest.mark.parametrize(("folder", "questions"), [(FOURTH, FOURTH_QUESTIONS), (FIFTH, FIFTH_QUESTIONS)], ids=["fourth", "fifth"])
+@pytest.mark.parametrize(("folder", "questions"), [(FOURTH, FOURTH_QUESTIONS), (FIFTH, FIFTH_QUESTIONS), (SIXTH, SIXTH_QUESTIONS)],
+                         ids=["fourth", "fifth", "sixth"])
 def test_a_later_sets_quotes_are_text_of_exactly_one_article(folder, questions):
     """Checked on the articles as read (the PDF's text layer, the feed's entries), not the files."""
     from ingest.sources import expand_targets, read_targets
@@ -297,7 +300,7 @@ def test_every_fourth_set_article_is_named_by_its_outlet_date_and_author(fourth_
     assert records[("Dunmore Observer", "2026-03-19")] == "Chloe Abara"
 
 
-@pytest.mark.parametrize("folder", [FOURTH, FIFTH], ids=["fourth", "fifth"])
+@pytest.mark.parametrize("folder", [FOURTH, FIFTH, SIXTH], ids=["fourth", "fifth", "sixth"])
 def test_a_later_sets_pdf_is_what_its_build_script_makes(folder):
     import importlib.util
 

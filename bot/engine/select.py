@@ -173,7 +173,11 @@ def _from_the_story(relevant: list[Candidate], candidates: list[Candidate], quer
     more than `PASSAGE_STORY_MARGIN` below the best passage is kept only if it uses every word the
     best article shares with the question, or is of an outlet the question names: "How many people
     have been arrested over the museum break-in?" is not about the Moscow attack's arrests, but two
-    short reports of one dam's crack, one far closer to the question than the other, are one story."""
+    short reports of one dam's crack, one far closer to the question than the other, are one story.
+    Within the passage margin, an article that shares words with the question but none of those the
+    best article shares matched another sense of them: "Which officer is heading the hunt for the
+    thieves?" is not about men "heading for Ukraine". One that shares no word at all is kept: it
+    may say the same thing in other words ("diversion" for "detour")."""
     best: dict[str, float] = {}
     for c in relevant:
         best[c.passage.document_id] = max(best.get(c.passage.document_id, -1.0), c.relevance)
@@ -185,13 +189,14 @@ def _from_the_story(relevant: list[Candidate], candidates: list[Candidate], quer
     floor = max(best.values()) - STORY_MARGIN
     passage_floor = max(passage_best.values()) - PASSAGE_STORY_MARGIN
     lead = max(best, key=best.get)
-    story_words = {t for t in query_terms(query) if t in vocabulary[lead]}
+    asked = set(query_terms(query))
+    story_words = {t for t in asked if t in vocabulary[lead]}
 
     def of_the_story(c: Candidate) -> bool:
         document = c.passage.document_id
-        return best[document] >= floor and (
-            passage_best[document] >= passage_floor or story_words <= vocabulary[document] or c.passage.outlet in outlets
-        )
+        shared = asked & vocabulary[document]
+        near = passage_best[document] >= passage_floor and (not shared or bool(shared & story_words))
+        return best[document] >= floor and (near or story_words <= vocabulary[document] or c.passage.outlet in outlets)
 
     return [c for c in relevant if of_the_story(c)]
 
