@@ -229,3 +229,18 @@ def test_a_title_and_surname_the_article_never_gives_in_full_stay_as_they_are():
     answer = Answer("q", abstained=False, citations=[_claim("Mr Pryce"), _claim("Prime Minister Srettha")], sources=[])
     article = _passage("Mr Pryce runs the ferries. Prime Minister Srettha spoke.")
     assert [c.speaker for c in full_speaker_names(answer, [article]).citations] == ["Mr Pryce", "Prime Minister Srettha"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Linnet Wing, built on the hospice's former staff car park, adds eight single en-suite bedrooms to the eight beds.",
+    "The council added a new route to the timetable.",
+    "The extension adds 40 beds.",
+])
+def test_adding_things_is_not_reporting(sentence):
+    assert (attribute(sentence).kind, attribute(sentence).speaker) == ("report", "")
+
+
+@pytest.mark.parametrize("sentence", ["The mayor added that the bridge would reopen.", "The mayor added the bridge would reopen in May.",
+                                      '"It is over," the mayor added.'])
+def test_adding_words_is_still_reporting(sentence):
+    assert (attribute(sentence).kind, attribute(sentence).speaker) == ("claim", "the mayor")

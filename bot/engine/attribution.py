@@ -23,7 +23,8 @@ __all__ = ["Attribution", "attribute", "find_speaker", "is_title_word"]
 
 _VERBS = (
     r"said|says|say|claimed|claims|claim|asked|asks|told|tells|suggested|suggests|alleged|alleges|"
-    r"insisted|insists|argued|argues|wrote|writes|stated|states|added|adds|warned|warns|accused|"
+    r"insisted|insists|argued|argues|wrote|writes|stated|states|(?:added|adds)(?!\s+(?:\d|an?|another|more|new|extra|"
+    r"further|one|two|three|four|five|six|seven|eight|nine|ten|dozens|hundreds|thousands)\b)|warned|warns|accused|"
     r"accuses|denied|denies|maintained|maintains|announced|announces|declared|declares|blamed|blames|"
     r"acknowledged|acknowledges|conceded|concedes|assessed|assesses|concluded|concludes|reported|reports|"
     r"rejected|rejects|dismissed|dismisses|disputed|disputes|repeated|repeats|suggest|suggested|estimated|estimates"

@@ -98,14 +98,6 @@ def page_lines(page: int) -> list[str]:
     return lines
 
 
-def all_lines() -> list[str]:
-    return [line for i in range(len(PAGES)) for line in page_lines(i)]
-
-
-def body_lines() -> list[str]:
-    return [line for page in PAGES for para in page for line in textwrap.wrap(para, WIDTH)]
-
-
 def build() -> bytes:
     return text_pdf([page_lines(i) for i in range(len(PAGES))], producer=None)
 
