@@ -103,3 +103,7 @@ def test_a_section_kicker_above_a_pages_headline_is_not_the_headline():
     roles = _roles(document)
     assert roles.get("Commissioners OK $11.6M bridge") == "headline"
     assert roles.get("County Government") != "body"
+
+
+def test_a_newsroom_label_in_capitals_is_no_masthead():
+    assert lines.parse_byline("BREAKING NEWS | Politics | Live updates", header=True) is None
