@@ -1,7 +1,7 @@
 """Dates as news pages write them: "4 October 2025", "Oct. 4, 2025", "2025-10-04", a date line of
 record ("Updated 4 Oct 2025, 6:42pm"), and a date in figures ("12/06/2026"), which is read only when
-it can be read one way (day-first in Dublin, month-first in Boston). Apart from ingest/lines.py,
-which asks these questions of every line, because dates are their own trade."""
+it can be read one way (day-first in Dublin, month-first in Boston). ingest/lines.py asks these
+questions of every line; they live apart from its bylines, credits and trailers."""
 
 from __future__ import annotations
 
@@ -49,8 +49,12 @@ def _only_date(text: str) -> str:
     iso, match = parse_date(text)
     if not match:
         return ""
-    rest = text[:match.start()] + " " + text[match.end():]
-    return iso if _DATE_LEFTOVER.fullmatch(rest) else ""
+    return iso if _nothing_else(text, match) else ""
+
+
+def _nothing_else(text: str, match: re.Match) -> bool:
+    """Whether `text` holds nothing beside the date `match` found but times, weekdays and zones."""
+    return _DATE_LEFTOVER.fullmatch(text[:match.start()] + " " + text[match.end():]) is not None
 
 
 def unemphasised(line: str) -> str:
@@ -84,7 +88,7 @@ def numeric_date_line(line: str) -> tuple[bool, str]:
     read one way only). "12/06/2026" is 12 June in Dublin and December 6 in Boston: such a line is
     furniture either way, but only "25/06/2026" or "06/25/2026" names its day."""
     match = _NUMERIC_DATE.search(line)
-    if not match or len(line) > 50 or not _DATE_LEFTOVER.fullmatch(line[:match.start()] + " " + line[match.end():]):
+    if not match or len(line) > 50 or not _nothing_else(line, match):
         return False, ""
     a, b, year = int(match["a"]), int(match["b"]), int(match["y"])
     readings = {(m, d) for d, m in ((a, b), (b, a)) if 1 <= m <= 12 and 1 <= d <= 31}

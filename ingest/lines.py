@@ -78,21 +78,15 @@ _CREDITED = re.compile(
 _NEWSROOM_LABELS = frozenset("BREAKING LIVE EXCLUSIVE OPINION ANALYSIS UPDATE UPDATED WATCH PICTURED LATEST TOP".split())
 
 
-def _masthead_parts(line: str) -> list[str]:
-    return [p.strip() for p in re.split(r"\s[|·]\s", line)]
-
-
-def _masthead_shaped(line: str) -> bool:
-    """Three or more parts, the first in capitals: a printed page's or a wire's running header
-    ("THE KETTLEBRIDGE GAZETTE | Court & Council | www.…"), or a newsroom label ("BREAKING NEWS |
-    Politics | Live"); a byline in capitals with three parts is rarer than either."""
-    parts = _masthead_parts(line)
-    return len(parts) >= 3 and parts[0].isupper() and len(parts[0].split()) >= 2
-
-
-def _masthead_outlet(line: str) -> str:
-    """The outlet a masthead-shaped line names, or "" for a newsroom label."""
-    first = _masthead_parts(line)[0]
+def _masthead(line: str) -> str | None:
+    """The outlet of a masthead line above a story ("THE KETTLEBRIDGE GAZETTE | Court & Council |
+    www.…": three or more parts, the first in capitals, as a printed page's or a wire's running
+    header is; a byline in capitals with three parts is rarer), "" for a newsroom label of that
+    shape ("BREAKING NEWS | Politics | Live"), None for a line of another shape."""
+    parts = [p.strip() for p in re.split(r"\s[|·]\s", line)]
+    first = parts[0]
+    if len(parts) < 3 or not first.isupper() or len(first.split()) < 2:
+        return None
     if any(c.isdigit() for c in first) or first.split()[0] in _NEWSROOM_LABELS:
         return ""
     name = " ".join(w.capitalize() if w.isalpha() or "'" in w or "’" in w else w for w in first.split())
@@ -110,9 +104,9 @@ def parse_byline(line: str, *, header: bool = False) -> Byline | None:
     line = unemphasised(line)
     if len(line) > 160:
         return None
-    if header and not _BY.match(line) and _masthead_shaped(line):
-        outlet = _masthead_outlet(line)
-        return Byline(outlet=outlet) if outlet else None
+    masthead = _masthead(line) if header and not _BY.match(line) else None
+    if masthead is not None:
+        return Byline(outlet=masthead) if masthead else None
     credited = _CREDITED.fullmatch(line)
     if credited and names_of(credited["names"].strip()):
         return Byline(author=credited["names"].strip())
@@ -239,7 +233,7 @@ _TRAILER = re.compile(
         |print|copy\ link|share|comments?(?:\ \(\d+\))?)(?:\s+|\s*[|·,]\s*|$)){3,}$
     |comments?\s*\(\d+\)$
     |-*\s*ends\s*-*$|\#\#\#$
-    |(?:media|press|news)\ (?:contact|enquiries|inquiries)\b|(?:e-?mail|tel|telephone|phone|mobile|fax)\s*:\s*[+(\d\w]
+    |(?:media|press|news)\ (?:contact|enquiries|inquiries)\b|(?:e-?mail|tel|telephone|phone|mobile|fax)\s*:\s*[+(\w]
     |more\ on\ this\ (?:story|topic|subject)\b
     |our\ standards\s*:|""" + _TOPICS_LINE + r"""|reuse\ this\ content\b)""",
     re.IGNORECASE | re.VERBOSE,

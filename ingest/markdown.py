@@ -32,8 +32,9 @@ def markdown_to_text(source: str) -> str:
     A blockquote that repeats a sentence of the article is a pull quote, set large for the eye: it
     is left out (as an empty line), so the sentence is quoted from its place in the story, with its
     speaker; any other blockquote is read as its text. A horizontal rule is an empty line."""
-    texts = [_line(line) for line in source.split("\n")]
-    quoted = [bool(_QUOTE_MARK.match(line)) for line in source.split("\n")]
+    raw = source.split("\n")
+    texts = [_line(line) for line in raw]
+    quoted = [bool(_QUOTE_MARK.match(line)) for line in raw]
     story = " " + _words(" ".join(t for t, q in zip(texts, quoted) if not q)) + " "
     return "\n".join("" if q and _pulled_from(t, story) else t for t, q in zip(texts, quoted))
 

@@ -74,7 +74,7 @@ class _Recogniser:
         self.outlets: dict[str, str] = {}
         self.dates: dict[str, str] = {}
         self.previous: tuple[int, int, bool, int] | None = None  # line start, end, block-first, segment index
-        self.furniture: dict[str, str] = {}  # header lines that were not story, by text: a page's running header repeats them
+        self.header_bylines: set[str] = set()  # a page's running header repeats them further down
 
     def add(self, start: int, end: int, role: str) -> None:
         self.segments.append([start, end, role])
@@ -109,8 +109,8 @@ class _Recogniser:
             self.add(start, end, "trailer")  # "Explore more on these topics" / "Scotland" / "Ferries"
             return
         self.list_role = ""
-        if not header and line in self.furniture:  # "THE GAZETTE | Court & Council | www…" atop page 2
-            self.add(start, end, self.furniture[line])
+        if not header and line in self.header_bylines:  # "THE GAZETTE | Court & Council | www…" atop page 2
+            self.add(start, end, "byline")
             return
         found = lines.trailer(line)
         if found:
@@ -191,7 +191,7 @@ class _Recogniser:
                 self.dates.setdefault(kind, iso)
         self.add(start, end, "byline")
         if header:
-            self.furniture.setdefault(line, "byline")
+            self.header_bylines.add(line)
         return True
 
     def mark_caption_above(self, block_first: bool) -> None:
