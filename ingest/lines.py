@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest import chrome
 from ingest.dates import date_line, parse_date, unemphasised
 from ingest.names import is_name, is_outlet, names_of, outlet_name
 
@@ -254,7 +255,7 @@ class Trailer:
     outlet: str = ""  # the outlet it names ("Read the original article on X", "© 2025 X"), if any
     author: str = ""  # the reporter a closing credit names ("Reporting by Jane Roe, Outlet")
     opens_list: bool = False  # "Related:", "Read more:" — the bullets after it are trailers too
-    opens_tags: bool = False  # "Explore more on these topics" — the short lines after it are topic tags
+    opens_tags: bool = False  # "Explore more on these topics", "Top stories" — the unfinished lines after it are tags or other headlines
     copyright: bool = False  # a "© 2025 Outlet" line: a weaker sign of the outlet than "Read the original…"
 
 
@@ -263,6 +264,8 @@ def trailer(line: str) -> Trailer | None:
     social prompts, "originally published" notes, copyright lines, page numbers. None otherwise."""
     if len(line) > 300:
         return None
+    if chrome.is_chrome(line):  # "Skip to content", "Share", "14 hours ago", "Top stories"
+        return Trailer(opens_tags=chrome.opens_other_stories(line))
     if line[0] in "©(Cc":
         match = _COPYRIGHT.match(line)
         if match:
@@ -340,4 +343,21 @@ def is_structural(line: str) -> bool:
         or is_credit_line(line)
         or trailer(line) is not None
         or is_key_points_header(line)  # "Notes to editors" above "1. The charity was founded…"
+        or chrome.caption_label(line) >= 0  # "Image caption, Crowds at the gate"
+        or is_name_line(line)  # a byline's bare name ("Jane Roe") above its date or role line
     )
+
+
+# A name alone on a line is short: a wrapped line of prose of only capitalised words is rarer
+# than a byline of a name alone (a pasted page puts the writer's name on its own line).
+NAME_LINE_WORDS = 4
+
+
+def is_name_line(line: str) -> bool:
+    """A line that is only a person's name, of at most `NAME_LINE_WORDS` words ("Rosalind Achebe")."""
+    return len(line.split()) <= NAME_LINE_WORDS and is_name(line)
+
+
+def is_job_line(line: str) -> bool:
+    """A line that is only a job title of a newsroom ("Midlands correspondent", "Political editor")."""
+    return len(line) <= 60 and _JOB.fullmatch(line) is not None

@@ -35,7 +35,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from ingest import dates, lines
+from ingest import chrome, dates, lines
 from ingest.text import split_span
 
 Segment = tuple[int, int, str]
@@ -105,10 +105,26 @@ class _Recogniser:
                 role = "keypoint" if self.list_role == "keypoint" or header else "body"
             self.add(start + bullet.end(), end, role)
             return
-        if self.list_role == "topics" and len(line.split()) <= 3 and not lines.TERMINAL_END.search(line):
-            self.add(start, end, "trailer")  # "Explore more on these topics" / "Scotland" / "Ferries"
+        if self.list_role == "topics" and len(line) <= 200 and not lines.TERMINAL_END.search(line):
+            self.add(start, end, "trailer")  # "Explore more on these topics" / "Ferries"; "Top stories" / a headline
+            return
+        if self.list_role == "caption" and not lines.trailer(line) and not lines.is_credit_line(line):
+            self.list_role = ""
+            self.add(start, end, "caption")  # the line under an "Image caption," label
             return
         self.list_role = ""
+        if header and not self.title and chrome.is_navigation(line, at_top=True):
+            self.add(start, end, "trailer")  # the menu above the headline: "Home", "News", "Sport"
+            return
+        label = chrome.caption_label(line)
+        if 0 < label < len(line):  # "Image caption, Crowds at the gate": the label, then the caption
+            self.add(start, start + len(line[:label].rstrip()), "heading")
+            self.add(start + label, end, "caption")
+            return
+        if label > 0:
+            self.list_role = "caption"
+            self.add(start, end, "trailer")
+            return
         if not header and line in self.header_bylines:  # "THE GAZETTE | Court & Council | www…" atop page 2
             self.add(start, end, "byline")
             return
@@ -142,6 +158,8 @@ class _Recogniser:
             self.outlets.setdefault("byline", outlet)  # "By Jane Roe, Reporter\nThe Outlet"
             self.add(start, end, "byline")
             return
+        if header and self.title and self.name_or_job(line, start, end):
+            return
         if header and self.known_title and line == self.known_title and self.title != line:
             for segment in self.segments:  # what was taken for the headline is a kicker or section label
                 if segment[2] == "headline":
@@ -149,7 +167,8 @@ class _Recogniser:
             self.title = line
             self.add(start, end, "headline")
             return
-        first = start == 0 or (not self.title and bool(self.segments) and all(seg[2] == "byline" for seg in self.segments))
+        first = start == 0 or (not self.title and bool(self.segments)
+                               and all(seg[2] in ("byline", "trailer") for seg in self.segments))
         if first and end < len(self.text) and _headline_shaped(line):  # a date line may sit above it
             self.title = line
             self.add(start, end, "headline")
@@ -192,6 +211,18 @@ class _Recogniser:
         self.add(start, end, "byline")
         if header:
             self.header_bylines.add(line)
+        return True
+
+    def name_or_job(self, line: str, start: int, end: int) -> bool:
+        """Under the headline, a line that is only a name is the writer's byline ("Rosalind
+        Achebe" above the date), and a job title under a byline is part of it ("Midlands
+        correspondent")."""
+        after_byline = bool(self.segments) and self.segments[-1][2] == "byline"
+        if lines.is_name_line(line):
+            self.author = self.author or line
+        elif not (after_byline and lines.is_job_line(line)):
+            return False
+        self.add(start, end, "byline")
         return True
 
     def mark_caption_above(self, block_first: bool) -> None:

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from ingest import lines
+from ingest import chrome, lines
 
 # C0 and C1 controls (C1 are never text, e.g. 0x9b is an 8-bit terminal escape), zero-width space, BOM.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
@@ -41,7 +41,10 @@ def _join_lines(rows: list[str], *, first: bool) -> str:
         return "".join(rows)
     joined = [rows[0]]
     for line in rows[1:]:
-        if _hard_break(joined[-1], line, headline=first and len(joined) == 1):
+        # the headline is the paragraph's first line that is not page furniture ("This article is
+        # more than 1 month old", "Skip to content", a menu's "Home" above it)
+        headline = first and all(lines.is_structural(row) or chrome.is_navigation(row, at_top=True) for row in joined[:-1])
+        if _hard_break(joined[-1], line, headline=headline):
             joined.append(line)
         else:
             joined[-1] += " " + line
