@@ -73,3 +73,24 @@ def test_a_why_question_asks_for_a_reason_which_a_sentence_gives_with_a_causal_w
     assert holds_answer_kind("The route was cut because the subsidy ended.", "reason", "Why was the route cut?")
     assert holds_answer_kind("The operator blamed falling passenger numbers.", "reason", "Why was the route cut?")
     assert not holds_answer_kind("The route ran hourly.", "reason", "Why was the route cut?")
+
+
+def test_the_doer_of_the_asked_act_is_the_surest_holder_even_opening_the_sentence():
+    from bot.engine.evidence import ACT_HOLDER, ROLE_HOLDER
+
+    question = "Who owns the kiosk beside the surf club?"
+    assert names_the_one_asked_about("Owner Dimitri Kostas said takings had fallen.", question) == ACT_HOLDER
+    assert names_the_one_asked_about("The chamber's president, Anita Rowe, said the kiosk was the first to close.",
+                                     question) == ROLE_HOLDER
+    assert names_the_one_asked_about("Group leader Anna Pike said no.", "Who leads the group?") == ACT_HOLDER
+
+
+def test_a_word_right_after_a_name_names_a_thing_not_its_holder():
+    question = "Who owns the kiosk beside the surf club?"
+    assert not names_the_one_asked_about("The Salty Pelican kiosk closed its shutters on Wednesday.", question)
+    assert names_the_one_asked_about("Denis Marlow chairs the board, which met on Monday.", "Who chairs the board?")
+
+
+def test_a_capitalised_word_of_the_question_opening_the_sentence_is_no_role_unless_it_is_the_act():
+    question = "Who is in charge of the district council's money?"
+    assert not names_the_one_asked_about("Council leader Fiona Marsh said residents had been let down.", question)

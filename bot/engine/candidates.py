@@ -67,7 +67,7 @@ class Candidate:
     relevance: float = 0.0  # the semantic score the quoting floor `min_sentence_score` applies to
     sim: float = 0.0  # the sentence's own cosine to the question (sentence-level evidence for abstention)
     fits: bool = True  # holds what the question asks for (bot/engine/evidence.py)
-    names_asked: bool = False  # for "who": names someone beside a word of the question (evidence.names_the_one_asked_about)
+    names_asked: int = 0  # for "who": names someone beside a word (1) or the act (2) of the question (evidence.names_the_one_asked_about)
     coverage: float = 0.0  # share of all the question's words it holds (vectorstore.terms.term_coverage)
     role: str = "body"  # its role in the article (ingest/structure.py); captions and key points are fallbacks
     before: tuple[str, ...] = ()  # the sentences above it in its passage, nearest first (whose speaker it may go on with)
@@ -153,7 +153,7 @@ def score_candidates(
             sim = max((float(v @ question_vector) for v in stored), default=float(vector @ question_vector))
             candidate.sim = sim
             candidate.fits = holds_answer_kind(candidate.text, answer_kind, query)
-            candidate.names_asked = short and answer_kind == "person" and names_the_one_asked_about(candidate.text, query)
+            candidate.names_asked = names_the_one_asked_about(candidate.text, query) if short and answer_kind == "person" else 0
             candidate.relevance = 0.75 * sim + 0.25 * candidate.passage.score
             candidate.score = (
                 candidate.relevance + candidate.keywords

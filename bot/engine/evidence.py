@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from vectorstore.terms import CALENDAR_WORDS, held_in, query_terms, stem
+from vectorstore.terms import CALENDAR_WORDS, STOPWORDS, held_in, query_terms, stem
 
 _NUMBER = re.compile(
     r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
@@ -83,23 +83,71 @@ def names_someone_new(sentence: str, question: str) -> bool:
 ROLE_WINDOW = 3
 
 
-def names_the_one_asked_about(sentence: str, question: str) -> bool:
-    """For a "who" question: a new name standing within `ROLE_WINDOW` words of a lower-case word
-    the question uses (a role or an act, not another name), as news writing puts a role beside its holder ("harbour master Ruth Okonjo", "Its chair,
-    Denis Marlow", "Mirela Kovac, rejected that claim"). Any sentence naming someone new passes
+# How surely a sentence names the one a "who" question asks about: beside a word of the question
+# ("said the kiosk …"), or beside the question's own act or its doer ("Owner Dimitri Kostas").
+ROLE_HOLDER = 1
+ACT_HOLDER = 2
+
+
+def names_the_one_asked_about(sentence: str, question: str) -> int:
+    """For a "who" question: whether a new name stands within `ROLE_WINDOW` words of a lower-case
+    word the question uses (a role or an act, not another name), as news writing puts a role
+    beside its holder ("harbour master Ruth Okonjo", "Its chair, Denis Marlow", "Mirela Kovac,
+    rejected that claim"): `ACT_HOLDER` when that word is the question's act or its doer ("Owner
+    Dimitri Kostas" for "Who owns the kiosk?", a capital opening the sentence allowed),
+    `ROLE_HOLDER` for another of its words, 0 for none. A word right after a name names a thing
+    ("The Salty Pelican kiosk"), not a holder. Any sentence naming someone new passes
     `names_someone_new`; this tells the one that names the asked role's holder from the others."""
     asked = {stem(t) for t in query_terms(question)}
+    acts = _asked_acts(question)
     tokens = list(_WORD.finditer(sentence))
     starts = {t.start(): i for i, t in enumerate(tokens)}
-    for m in _new_names(sentence, question):
+    names = list(_new_names(sentence, question))
+    in_a_name = {starts[n.start()] for n in names if n.start() in starts}
+    grade = 0
+    for m in names:
         i = starts.get(m.start())
         if i is None:
             continue
-        window = tokens[max(0, i - ROLE_WINDOW): i] + tokens[i + 1: i + 1 + ROLE_WINDOW + 1]
-        # "Who manages the club?" over "The manager, Kev Aldous": one word family
-        if any(t.group()[:1].islower() and held_in(t.group().lower().strip("'’"), asked) for t in window):
-            return True
-    return False
+        last = i  # the name's last word: "The Salty Pelican kiosk" names a kiosk, not its owner
+        while last + 1 in in_a_name:
+            last += 1
+        window = tokens[max(0, i - ROLE_WINDOW): i] + tokens[last + 1: last + 1 + ROLE_WINDOW + 1]
+        for t in window:
+            word = t.group().lower().strip("'’")
+            # lower case (a role or an act, not another name), or a role opening the sentence
+            # ("Owner Dimitri Kostas said …")
+            acting = held_in(word, acts) or _agent_of(word, acts)
+            if not (t.group()[:1].islower() or (acting and t.start() == tokens[0].start())) or word in STARTERS:
+                continue
+            joined = last + 1 < len(tokens) and t is tokens[last + 1] and not sentence[tokens[last].end():t.start()].strip()
+            if joined and not held_in(word, acts):
+                continue  # the name is the thing's own ("The Salty Pelican kiosk"), unless it acts ("Marlow chairs")
+            if acting:
+                return ACT_HOLDER  # "Who owns the kiosk?" over "Owner Dimitri Kostas said …"
+            # "Who manages the club?" over "The manager, Kev Aldous": one word family
+            if held_in(word, asked) or _agent_of(word, asked):
+                grade = ROLE_HOLDER
+    return grade
+
+
+_COPULAS = frozenset("is was are were be been will has have had now currently".split())
+
+
+def _asked_acts(question: str) -> set[str]:
+    """What a "who" question asks its person to do: the verb after "who" ("owns", "chairs"),
+    not the things named after it."""
+    found = [w.lower() for w in _WORD.findall(question)]
+    if not found or found[0] not in ("who", "whom"):
+        return set()
+    rest = [w for w in found[1:] if w not in _COPULAS and w not in STOPWORDS]
+    return {stem(rest[0])} if rest else set()
+
+
+def _agent_of(word: str, acts: set[str]) -> bool:
+    """"owner" for "owns", "leader" for "leads": the doer of an act the question names (`stem`
+    keeps four-letter verbs whole, and the word family needs five shared letters)."""
+    return word.endswith(("er", "or")) and any(word[:-2] in (a, a[:-1] if a.endswith("s") else a) for a in acts)
 
 
 def holds_answer_kind(sentence: str, kind: str, question: str) -> bool:

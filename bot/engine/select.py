@@ -238,12 +238,15 @@ def _asks_what_the_story_never_mentions(query: str, passages: list[Passage], emb
 
 def _with_the_asked_holder(chosen: list[Candidate], pool: list[Candidate], settings) -> list[Candidate]:
     """The quotes with the story's sentence naming the holder of the asked role in place of their
-    weakest, when none names them: "Who manages the club?" is answered by "The manager, Kev Aldous,
-    said …", which shares no word with it, not by the sentences that share the club's name."""
+    weakest, when none names them as surely (one beside the question's act, "Owner Dimitri Kostas"
+    for "Who owns the kiosk?", is surer than one beside its other words, "Anita Rowe said the kiosk
+    …"): "Who manages the club?" is answered by "The manager, Kev Aldous, said …", which shares no
+    word with it, not by the sentences that share the club's name."""
     taken = {id(c) for c in chosen}
-    holders = [c for c in pool if c.names_asked and c.vector is not None and id(c) not in taken
-               and c.relevance >= settings.min_sentence_score]
-    if not holders:
+    quotable = [c for c in pool if c.names_asked and c.vector is not None and c.relevance >= settings.min_sentence_score]
+    surest = max((c.names_asked for c in quotable), default=0)
+    holders = [c for c in quotable if c.names_asked == surest and id(c) not in taken]
+    if not holders or any(c.names_asked >= surest for c in chosen):
         return chosen
     weakest = min(chosen, key=lambda c: c.score) if len(chosen) >= settings.max_quotes else None
     return [c for c in chosen if c is not weakest] + [max(holders, key=lambda c: c.score)]
@@ -341,7 +344,7 @@ def compose_answer(
         chosen, named = name_the_subject(chosen, candidates, subject, settings.min_sentence_score, settings.max_quotes)
     if checked and chosen and not any(_answers_kind(c, short) for c in chosen):
         chosen = _with_one_of_the_kind(chosen, candidates, short, settings)
-    if checked and short and answer_kind == "person" and chosen and not any(c.names_asked for c in chosen):
+    if checked and short and answer_kind == "person" and chosen:
         chosen = _with_the_asked_holder(chosen, pool, settings)
     if checked and not any(_answers_kind(c, short) for c in chosen):
         chosen = []  # on the topic, but nothing quotable says what was asked
