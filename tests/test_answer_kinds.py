@@ -94,3 +94,16 @@ def test_a_word_right_after_a_name_names_a_thing_not_its_holder():
 def test_a_capitalised_word_of_the_question_opening_the_sentence_is_no_role_unless_it_is_the_act():
     question = "Who is in charge of the district council's money?"
     assert not names_the_one_asked_about("Council leader Fiona Marsh said residents had been let down.", question)
+
+
+def test_a_question_of_how_much_money_is_answered_by_a_sum_not_by_any_figure():
+    question = "How much did the new timber staircase cost?"
+    assert not holds_answer_kind("A new timber staircase was built about 400 metres south.", "count", question)
+    for sentence in ("The staircase cost £18,000.", "It cost $11.6M.", "The club will lend it 45 million.",
+                     "Fares rose by 40 euros.", "A 50p charge applies."):
+        assert holds_answer_kind(sentence, "count", question), sentence
+
+
+def test_a_question_of_how_much_of_something_else_takes_any_figure():
+    assert holds_answer_kind("Fire has burned 4,200 hectares.", "count", "How much land has burned?")
+    assert holds_answer_kind("The detour adds 40 minutes each way.", "count", "How much time does the detour add?")

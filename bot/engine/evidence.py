@@ -150,10 +150,32 @@ def _agent_of(word: str, acts: set[str]) -> bool:
     return word.endswith(("er", "or")) and any(word[:-2] in (a, a[:-1] if a.endswith("s") else a) for a in acts)
 
 
+# A question of how much money: "How much did the bridge cost?", "How much rent …", "What was the
+# price …". Its answer is a sum ("£2.7m", "$600,000", "40 euros"), not any figure ("400 metres").
+_ASKS_MONEY = re.compile(
+    r"\b(?:how\s+much|what\s+(?:was|is|were|are|will\s+be)\s+the\s+(?:cost|price))\b.*?\b(?:"
+    r"cost|costs|costing|pay|pays|paid|paying|spend|spends|spent|price|priced|prices|worth|raise|raised|charge|charged|fee|fees|"
+    r"rent|money|budget|fund|funds|funded|funding|bill|fine|fined|owe|owed|owes|salary|salaries|wage|wages|invest|invested|"
+    r"loan|profit|profits|revenue|donate|donated|donation|grant|compensation)\b|"
+    r"\bwhat\s+(?:was|is|were|are|will\s+be)\s+the\s+(?:cost|price)\b",
+    re.IGNORECASE,
+)
+_SUM = re.compile(
+    r"[$£€¥₹]\s?\d|\b(?:Rs|USD|GBP|EUR|AUD|NZD|CAD|INR)\.?\s?\d|\d\s?(?:p|c)\b|"
+    r"\b\d[\d,.]*\s*(?:million|billion|bn|m|k|crore|lakh)?\s*(?:dollars|pounds|euros|rupees|pence|cents|yen|francs|sterling)\b|"
+    r"\b\d[\d,.]*\s*(?:million|billion|bn|trillion|crore|lakh)\b",  # "lend the club 45 million": the sum's unit is the question's
+    re.IGNORECASE,
+)
+
+
+def asks_for_money(question: str) -> bool:
+    return bool(_ASKS_MONEY.search(question))
+
+
 def holds_answer_kind(sentence: str, kind: str, question: str) -> bool:
     """Whether `sentence` holds what a question of `kind` (vectorstore.query_analysis.answer_kind) asks for."""
     if kind == "count":
-        return bool(_NUMBER.search(sentence))
+        return bool(_SUM.search(sentence) if asks_for_money(question) else _NUMBER.search(sentence))
     if kind == "date":
         return bool(_DATE.search(sentence))
     if kind == "place":
