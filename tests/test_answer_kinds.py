@@ -107,3 +107,12 @@ def test_a_question_of_how_much_money_is_answered_by_a_sum_not_by_any_figure():
 def test_a_question_of_how_much_of_something_else_takes_any_figure():
     assert holds_answer_kind("Fire has burned 4,200 hectares.", "count", "How much land has burned?")
     assert holds_answer_kind("The detour adds 40 minutes each way.", "count", "How much time does the detour add?")
+
+
+def test_what_fine_or_fee_asks_for_a_sum():
+    from bot.engine.evidence import asks_for_money
+    from vectorstore.query_analysis import answer_kind
+
+    for question in ("What fine can a hosepipe ban carry?", "What fee will the council charge?", "What rent does the kiosk pay?"):
+        assert answer_kind(question) == "count" and asks_for_money(question), question
+    assert answer_kind("What finer points did the report raise?") == "other"

@@ -97,6 +97,8 @@ def retrieval_query(question: str, history: list[str]) -> str:
 _KIND_OPENINGS = (
     (re.compile(r"^\s*how\s+(?:many|much)\b", re.IGNORECASE), "count"),
     (re.compile(r"^\s*(?:what|which)\s+(?:was|is|were|are)\s+the\s+(?:death\s+toll|number|total|figure|amount|cost|price)\b", re.IGNORECASE), "count"),
+    # "What fine did he get?", "What fee will the council charge?": a sum
+    (re.compile(r"^\s*what\s+(?:fines?|fees?|fares?|rent|salary|wages?|sum|amount|compensation|price|cost|bill)\b", re.IGNORECASE), "count"),
     # "what share of…", "what percentage of…": a figure too
     (re.compile(r"^\s*(?:what|which)\s+(?:(?:was|is|were|are)\s+the\s+)?(?:percent(?:age)?\b|(?:proportion|share|fraction)\s+of\b)", re.IGNORECASE), "count"),
     (re.compile(r"^\s*when\b|^\s*(?:(?:on|by|until|from|since)\s+)?what\s+(?:day|date|year|month)\b", re.IGNORECASE), "date"),

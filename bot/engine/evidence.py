@@ -157,7 +157,8 @@ _ASKS_MONEY = re.compile(
     r"cost|costs|costing|pay|pays|paid|paying|spend|spends|spent|price|priced|prices|worth|raise|raised|charge|charged|fee|fees|"
     r"rent|money|budget|fund|funds|funded|funding|bill|fine|fined|owe|owed|owes|salary|salaries|wage|wages|invest|invested|"
     r"loan|profit|profits|revenue|donate|donated|donation|grant|compensation)\b|"
-    r"\bwhat\s+(?:was|is|were|are|will\s+be)\s+the\s+(?:cost|price)\b",
+    r"\bwhat\s+(?:was|is|were|are|will\s+be)\s+the\s+(?:cost|price)\b|"
+    r"^\s*what\s+(?:fines?|fees?|fares?|rent|salary|wages?|sum|compensation|price|cost|bill)\b",
     re.IGNORECASE,
 )
 _SUM = re.compile(
