@@ -244,3 +244,25 @@ def test_adding_things_is_not_reporting(sentence):
                                       '"It is over," the mayor added.'])
 def test_adding_words_is_still_reporting(sentence):
     assert (attribute(sentence).kind, attribute(sentence).speaker) == ("claim", "the mayor")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Engineers have warned that one more big swell could undermine the clubhouse's foundations.",
+    "He was denied bail and will appear again on Monday.",
+    "Councillors rejected the planning application by six votes to three.",
+    "Firefighters were called to a false alarm at the school.",
+    "A false start moved the Bears back five yards.",
+])
+def test_a_court_a_council_or_the_sea_disputes_no_claim(sentence):
+    assert attribute(sentence).kind != "dispute"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Ukraine has denied any involvement in the attack.",
+    "The co-op rejected the union's figure as wildly inaccurate.",
+    "The data undermines the mayor's claim.",
+    "The indictment calls his tweets “false and misleading.”",
+    "She detailed the false harassment accusations filed against her.",
+])
+def test_denials_rebuttals_and_falsehoods_are_still_disputes(sentence):
+    assert attribute(sentence).kind == "dispute"

@@ -88,9 +88,17 @@ _SPEAKER_AFTER_QUOTE_VERB = re.compile(rf"{_CLOSE_QUOTE},?\s+(?:{_VERBS})\s+(?P<
 
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "this", "that", "there", "the", "a", "an", "but", "and", "in", "on",
              "yet", "then", "however", "meanwhile", "later", "earlier", "separately", "which", "who"}
+# What a court, a council or the weather does is no dispute of a claim: "was denied bail",
+# "rejected the planning application", "a false alarm", "waves could undermine the clubhouse".
+_NOT_A_CLAIM = r"(?:the\s+|a\s+|an\s+|its\s+|his\s+|her\s+|their\s+)?(?:\w+\s+)?(?:bail|entry|access|permission|visas?|parole|treatment|" \
+    r"plans?|applications?|bids?|proposals?|motions?|offers?|appeals?|requests?|budgets?|schemes?|designs?)\b"
 _DISPUTE = re.compile(
     r"\b(no (?:credible )?evidence|without evidence|baseless|unfounded|dubious|unsubstantiated|"
-    r"false(?:ly)?|denied|denies|rejected|rejects|refuted|disputed|disputes|undermin\w+|contradict\w*|debunk\w*|"
+    r"falsely|(?:is|was|were|are|be|been|as|entirely|completely|totally|patently|wholly)\s+false|"
+    r"false\s+(?:[\w'’-]+\s+){0,2}?(?:claims?|information|statements?|reports?|allegations?|accusations?|narratives?|rumou?rs?)|"
+    r"false(?:,|\s+and)\s+mislead\w*|"
+    rf"(?:denied|denies|rejected|rejects)(?!\s+{_NOT_A_CLAIM})|refuted|disputed|disputes|contradict\w*|debunk\w*|"
+    r"undermin\w+\s+(?:[\w'’]+\s+){0,2}(?:claims?|case|arguments?|accounts?|credibility|assertions?|story|version|narrative|allegations?)|"
     r"no sign|not involved|no indication|no proof|unsupported|nothing to do with|no role in|no link|"
     r"not\s+(?:\w+\s+){0,3}any\s+(?:proof|evidence))\b",
     re.IGNORECASE,
