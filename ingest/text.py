@@ -16,6 +16,9 @@ from ingest import chrome, lines
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+# A word broken across lines by a hyphen: a letter then "-" ends the line (not "word -", a dash).
+# The hyphen stays ("well-known" may be meant; "infra-structure" still reads as one word).
+_HYPHEN_WRAP = re.compile(r"[^\W\d_]-$")
 
 
 def clean_text(raw: str) -> str:
@@ -46,6 +49,8 @@ def _join_lines(rows: list[str], *, first: bool) -> str:
         headline = first and all(lines.is_structural(row) or chrome.is_navigation(row, at_top=True) for row in joined[:-1])
         if _hard_break(joined[-1], line, headline=headline):
             joined.append(line)
+        elif _HYPHEN_WRAP.search(joined[-1]) and line[0].islower():
+            joined[-1] += line  # "infra-\nstructure" (a justified page's hyphen): one word again
         else:
             joined[-1] += " " + line
     return "\n".join(joined)

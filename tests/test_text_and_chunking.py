@@ -10,6 +10,12 @@ def test_clean_text_normalises_whitespace_and_keeps_paragraphs():
     assert clean_text(raw) == "First line continues here.\n\nSecond paragraph."
 
 
+def test_a_word_a_page_broke_with_a_hyphen_is_one_word_again_and_a_dash_is_not_a_hyphen():
+    cleaned = clean_text("The council said the infra-\nstructure plan was well-\nknown to residents -\nand to others.")
+    assert cleaned == "The council said the infra-structure plan was well-known to residents - and to others."
+    assert clean_text(cleaned) == cleaned
+
+
 def test_sentence_spans_are_exact_slices_even_for_repeated_sentences():
     text = "It rained. It rained. Mr. Smith said the U.S. team won 2-1.\n\nNew paragraph here."
     spans = sentence_spans(text)
