@@ -116,3 +116,17 @@ def test_what_fine_or_fee_asks_for_a_sum():
     for question in ("What fine can a hosepipe ban carry?", "What fee will the council charge?", "What rent does the kiosk pay?"):
         assert answer_kind(question) == "count" and asks_for_money(question), question
     assert answer_kind("What finer points did the report raise?") == "other"
+
+
+def test_who_runs_or_leads_asks_for_the_top_post_and_the_acts_own_doer_is_surer_still():
+    from bot.engine.evidence import ACT_HOLDER, POST_HOLDER
+
+    assert names_the_one_asked_about("Chief executive Dr Alison Fairbairn said the wing was full.",
+                                     "Who runs St Ebba's Hospice?") == POST_HOLDER
+    assert names_the_one_asked_about("Its chief executive, Richard Baines, said the cohort was strong.",
+                                     "Who leads the learning trust?") == POST_HOLDER
+    question = "Who manages Castlegate Rovers?"
+    assert names_the_one_asked_about("The manager, Kev Aldous, said players had been told.", question) == ACT_HOLDER
+    assert names_the_one_asked_about("The club's chief executive, Lorna Beckett, said the deal was done.", question) == POST_HOLDER
+    assert not names_the_one_asked_about("Chief executive Dr Alison Fairbairn said the wing was full.",
+                                         "Who designed St Ebba's Hospice?")

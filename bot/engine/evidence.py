@@ -86,7 +86,8 @@ ROLE_WINDOW = 3
 # How surely a sentence names the one a "who" question asks about: beside a word of the question
 # ("said the kiosk …"), or beside the question's own act or its doer ("Owner Dimitri Kostas").
 ROLE_HOLDER = 1
-ACT_HOLDER = 2
+POST_HOLDER = 2  # "Chief executive Dr Alison Fairbairn" for "Who runs the hospice?" (`TOP_POSTS`)
+ACT_HOLDER = 3
 
 
 def names_the_one_asked_about(sentence: str, question: str) -> int:
@@ -95,11 +96,13 @@ def names_the_one_asked_about(sentence: str, question: str) -> int:
     beside its holder ("harbour master Ruth Okonjo", "Its chair, Denis Marlow", "Mirela Kovac,
     rejected that claim"): `ACT_HOLDER` when that word is the question's act or its doer ("Owner
     Dimitri Kostas" for "Who owns the kiosk?", a capital opening the sentence allowed),
-    `ROLE_HOLDER` for another of its words, 0 for none. A word right after a name names a thing
+    `POST_HOLDER` for a top post when it asks who runs, leads or heads something, `ROLE_HOLDER`
+    for another of its words, 0 for none. A word right after a name names a thing
     ("The Salty Pelican kiosk"), not a holder. Any sentence naming someone new passes
     `names_someone_new`; this tells the one that names the asked role's holder from the others."""
     asked = {stem(t) for t in query_terms(question)}
     acts = _asked_acts(question)
+    leading = bool(acts & LEADING_ACTS)
     tokens = list(_WORD.finditer(sentence))
     starts = {t.start(): i for i, t in enumerate(tokens)}
     names = list(_new_names(sentence, question))
@@ -118,19 +121,29 @@ def names_the_one_asked_about(sentence: str, question: str) -> int:
             # lower case (a role or an act, not another name), or a role opening the sentence
             # ("Owner Dimitri Kostas said …")
             acting = held_in(word, acts) or _agent_of(word, acts)
-            if not (t.group()[:1].islower() or (acting and t.start() == tokens[0].start())) or word in STARTERS:
+            posted = leading and word in TOP_POSTS
+            if not (t.group()[:1].islower() or ((acting or posted) and t.start() == tokens[0].start())) or word in STARTERS:
                 continue
             joined = last + 1 < len(tokens) and t is tokens[last + 1] and not sentence[tokens[last].end():t.start()].strip()
             if joined and not held_in(word, acts):
                 continue  # the name is the thing's own ("The Salty Pelican kiosk"), unless it acts ("Marlow chairs")
             if acting:
                 return ACT_HOLDER  # "Who owns the kiosk?" over "Owner Dimitri Kostas said …"
+            if posted:
+                grade = POST_HOLDER
             # "Who manages the club?" over "The manager, Kev Aldous": one word family
-            if held_in(word, asked) or _agent_of(word, asked):
-                grade = ROLE_HOLDER
+            elif held_in(word, asked) or _agent_of(word, asked):
+                grade = max(grade, ROLE_HOLDER)
     return grade
 
 
+# "Who runs the hospice?" asks for the holder of its top post, which a story writes as a title
+# ("Chief executive Dr Alison Fairbairn"), not with the question's verb (stems, as `_asked_acts` gives).
+LEADING_ACTS = frozenset("run runs ran lead leads led head heads chair chairs charge manag overse oversee".split())
+TOP_POSTS = frozenset(
+    "chief executive ceo director president chair chairman chairwoman chairperson head leader manager owner boss "
+    "principal headteacher headmaster headmistress founder".split()
+)
 _COPULAS = frozenset("is was are were be been will has have had now currently".split())
 
 
