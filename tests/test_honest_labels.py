@@ -7,7 +7,7 @@ the sample corpus), so a rule that only works on the stories citebot ships with 
 import pytest
 
 from bot.engine.answer import Answer, Citation, SourceRef
-from bot.engine.attribution import attribute, is_title_word
+from bot.engine.attribution import Attribution, attribute, is_title_word
 from bot.engine.provenance import full_speaker_names
 from bot.engine.render import citation_label, citation_line
 from bot.discord.format import answer_pages
@@ -266,3 +266,11 @@ def test_a_court_a_council_or_the_sea_disputes_no_claim(sentence):
 ])
 def test_denials_rebuttals_and_falsehoods_are_still_disputes(sentence):
     assert attribute(sentence).kind == "dispute"
+
+
+@pytest.mark.parametrize("sentence", [
+    '"We were promised a diversion route and nothing has been built," said its chair, Tomasz Wielgosz.',
+    '"We were promised a diversion route and nothing has been built," its chair, Tomasz Wielgosz, said.',
+])
+def test_a_job_set_off_before_the_name_after_a_quotation_names_the_speaker(sentence):
+    assert attribute(sentence) == Attribution("claim", "Tomasz Wielgosz")

@@ -66,10 +66,13 @@ _ACCORDING_TO = re.compile(rf"\b[Aa]ccording to (?P<who>(?:the )?{_NAME})")
 _SUBJECT_VERB = re.compile(rf"(?:^|[,;:]\s*|\s[—–-]\s*|\bthat\s+){_LEAD}(?P<who>(?:[Tt]he\s+)?{_NAME})\s+{_AUX}(?:{_VERBS})\b")
 # "The Institute for the Study of War, a research group in Washington, assessed that ..."
 _APPOSITIVE_VERB = re.compile(rf"(?:^|[,;:]\s*)(?P<who>(?:[Tt]he\s+)?{_PROPER}),\s+[^,]{{3,80}},\s+{_AUX}(?:{_VERBS})\b")
-# "Its managing director, Sandra Kowalczyk, said …", "The trust's chief nurse, Helen Okafor, told …":
-# a lowercase job set off before the name, which is the speaker.
+# A closing quote; a straight apostrophe closes one only after punctuation (see _QUOTED_SPEAKER).
+_CLOSE_QUOTE = r"(?:[”\"]|(?<=[,.!?])')"
+# "Its managing director, Sandra Kowalczyk, said …", "The trust's chief nurse, Helen Okafor, told …",
+# '"…," its chair, Tomasz Wielgosz, said': a lowercase job set off before the name, which is the speaker.
+_OWNER = rf"(?:[Ii]ts|[Tt]he|[Hh]is|[Hh]er|[Tt]heir|{_PROPER}['’]s?)"
 _ROLE_THEN_NAME = re.compile(
-    rf"(?:^|[,;:]\s*){_LEAD}(?:[Ii]ts|[Tt]he|[Hh]is|[Hh]er|[Tt]heir|{_PROPER}['’]s?)\s+(?:[a-z][\w'’\-]*\s+){{0,4}}[a-z][\w'’\-]*,"
+    rf"(?:^|[,;:]\s*|{_CLOSE_QUOTE}\s*){_LEAD}{_OWNER}\s+(?:[a-z][\w'’\-]*\s+){{0,4}}[a-z][\w'’\-]*,"
     rf"\s+(?P<who>{_PROPER}),\s+(?:[^,]{{3,80}},\s+)?{_AUX}(?:{_VERBS})\b"
 )
 # "..., health officials said." — the speaker named at the end of a sentence.
@@ -78,11 +81,14 @@ _TRAILING_SPEAKER = re.compile(rf",\s+(?P<who>(?:the\s+)?{_NAME})\s+(?:{_VERBS})
 # listener ("..., told Live Science" names who heard it, not who said it).
 _INVERTED_VERBS = r"said|says|added|adds|wrote|writes|explained|explains|noted|notes|insisted|insists|argued|argues|warned|warns|claimed|claims"
 _TRAILING_VERB_SPEAKER = re.compile(rf",\s+(?:{_INVERTED_VERBS})\s+(?P<who>(?:the\s+|an?\s+)?{_NAME})\s*[.!?]?[”\"]?\s*$")
+# '"…," said its chair, Tomasz Wielgosz.': the verb first, then the job set off before the name.
+_VERB_THEN_ROLE_NAME = re.compile(
+    rf",?\s*(?:{_INVERTED_VERBS})\s+{_OWNER}\s+(?:[a-z][\w'’\-]*\s+){{0,4}}[a-z][\w'’\-]*,\s+(?P<who>{_PROPER})\s*[.!?]?[”\"]?\s*$"
+)
 # Right after a closing quote a speaker may carry a lowercase job title: '..., said inspector Ruth
 # Adeyemi', '...,” chief executive Marco Lind told reporters'. A straight apostrophe closes a
 # quote only after punctuation (',' '.'): in "Belarus' leader said" it is a possessive.
 _QUOTED_SPEAKER = rf"(?:the\s+|an?\s+)?(?:(?:[a-z]+\s+){{1,3}}{_PROPER}|{_NAME})"
-_CLOSE_QUOTE = r"(?:[”\"]|(?<=[,.!?])')"
 _QUOTE_THEN_SPEAKER = re.compile(rf"{_CLOSE_QUOTE},?\s+(?P<who>{_QUOTED_SPEAKER})\s+(?:{_VERBS})\b")
 _SPEAKER_AFTER_QUOTE_VERB = re.compile(rf"{_CLOSE_QUOTE},?\s+(?:{_VERBS})\s+(?P<who>{_QUOTED_SPEAKER})")
 
@@ -176,7 +182,7 @@ def _clean_speaker(who: str) -> str:
 def find_speaker(sentence: str) -> str:
     """The named person or body a sentence attributes its content to, or "" if none."""
     for pattern in (_QUOTE_THEN_SPEAKER, _SPEAKER_AFTER_QUOTE_VERB, _SUBJECT_VERB, _ACCORDING_TO, _APPOSITIVE_VERB, _ROLE_THEN_NAME,
-                    _TRAILING_SPEAKER, _TRAILING_VERB_SPEAKER):
+                    _VERB_THEN_ROLE_NAME, _TRAILING_SPEAKER, _TRAILING_VERB_SPEAKER):
         match = pattern.search(sentence)
         if match:
             speaker = _clean_speaker(match.group("who"))
