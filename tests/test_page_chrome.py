@@ -12,12 +12,23 @@ from pathlib import Path
 
 import pytest
 
+from bot.library import Citebot
 from ingest import chrome
 from ingest.sources import expand_targets, read_targets
 from ingest.structure import sentences_with_roles, structured_document
 from ingest.text import clean_text
 
 PASTED = Path(__file__).parent / "corpus" / "pasted"
+
+
+@pytest.fixture(scope="module")
+def pasted_bot(tmp_path_factory, product_embedder) -> Citebot:
+    """Only the two pastes in the store: the ferry story is the towpath's one neighbour."""
+    from tests.conftest import make_settings
+
+    bot = Citebot(make_settings(tmp_path_factory.mktemp("pasted-home")), embedder=product_embedder)
+    assert not bot.ingest([str(PASTED)], actor="fixture").failed
+    return bot
 
 
 def _read(name: str):
@@ -118,3 +129,21 @@ def test_a_caption_joined_to_its_image_source_is_kept_and_the_credit_never_quote
     roles = _roles(document)
     assert roles["The show was filmed in secret"] == "caption"
     assert roles["Image source, Harbour Records Image caption,"] == "heading"
+
+
+def test_a_pasted_story_is_answered_from_its_body_with_its_writers_byline(pasted_bot):
+    answer = pasted_bot.ask("How much will the towpath repairs cost?")
+    assert not answer.abstained
+    assert "would cost £2.7m" in answer.citations[0].quote
+    assert {c.author for c in answer.citations} == {"Harriet Colquhoun"}
+
+
+def test_a_neighbouring_story_that_shares_no_name_with_the_asked_one_is_not_quoted(pasted_bot):
+    answer = pasted_bot.ask("How much will the towpath repairs cost?")
+    assert all(c.title.startswith("Canal towpath") for c in answer.citations), [c.title for c in answer.citations]
+
+
+def test_the_chair_quoted_after_his_words_is_their_speaker(pasted_bot):
+    answer = pasted_bot.ask("What did the chair of Pedal Grantley say?")
+    promised = [c for c in answer.citations if "We were promised a diversion route" in c.quote]
+    assert promised and promised[0].speaker == "Tomasz Wielgosz"

@@ -11,12 +11,13 @@ import re
 
 from bot.engine.answer import Answer, Citation, SourceRef, closest_sources, source_ref
 from bot.engine.candidates import Candidate, is_short, score_candidates
+from bot.engine.evidence import STARTERS
 from bot.engine.judge import SentenceJudge, judge_features
 from bot.engine.subject import answer_subject, asks_for_a_name, name_the_subject, of_the_named, question_names
 from ingest.structure import FALLBACK_ROLES
 from vectorstore.embeddings import Embedder
 from vectorstore.records import Passage
-from vectorstore.terms import missing_terms, query_terms, words
+from vectorstore.terms import CALENDAR_WORDS, missing_terms, query_terms, words
 
 MAX_QUOTES_PER_DOCUMENT = 3
 SAME_DOCUMENT_PENALTY = 0.02
@@ -183,22 +184,40 @@ def _from_the_story(relevant: list[Candidate], candidates: list[Candidate], quer
         best[c.passage.document_id] = max(best.get(c.passage.document_id, -1.0), c.relevance)
     passage_best: dict[str, float] = {}
     vocabulary: dict[str, set[str]] = {}
+    names: dict[str, set[str]] = {}
     for c in candidates:
         passage_best[c.passage.document_id] = max(passage_best.get(c.passage.document_id, -1.0), c.passage.score)
         vocabulary.setdefault(c.passage.document_id, set()).update(c.vocabulary)
+        names.setdefault(c.passage.document_id, set()).update(_names_in(c.text))
     floor = max(best.values()) - STORY_MARGIN
     passage_floor = max(passage_best.values()) - PASSAGE_STORY_MARGIN
     lead = max(best, key=best.get)
     asked = set(query_terms(query))
     story_words = {t for t in asked if t in vocabulary[lead]}
+    # of those, the ones that can name a topic: not "long" or "must" ("How long is the detour …")
+    topic_words = {t for t in story_words - ASKING_WORDS if len(t) >= TOPIC_WORD_LETTERS}
 
     def of_the_story(c: Candidate) -> bool:
         document = c.passage.document_id
         shared = asked & vocabulary[document]
-        near = passage_best[document] >= passage_floor and (not shared or bool(shared & story_words))
+        # sharing no word of the question, it must share a name with a story the question's words
+        # pick out (the towpath, not the ferry's "fuel bill" for "How much will the towpath repairs cost?")
+        same_sense = bool(shared & story_words) if shared else (len(topic_words) < 2 or bool(names[document] & names[lead]))
+        near = passage_best[document] >= passage_floor and same_sense
         return best[document] >= floor and (near or story_words <= vocabulary[document] or c.passage.outlet in outlets)
 
     return [c for c in relevant if of_the_story(c)]
+
+
+TOPIC_WORD_LETTERS = 5
+HONORIFIC_WORDS = frozenset("mr mrs ms miss dr sir cllr".split())
+_INNER_NAME = re.compile(r"(?<=[\w,;:’'\"”)]\s)[A-Z][\w'’\-]{2,}")
+
+
+def _names_in(text: str) -> set[str]:
+    """The capitalised words inside a sentence (not its first word): the places, people and bodies
+    a story is about. Two reports of one story name the same ones whatever words they ask with."""
+    return {m.group().lower() for m in _INNER_NAME.finditer(text)} - CALENDAR_WORDS - STARTERS - HONORIFIC_WORDS
 
 
 def _said_in_the_body(c: Candidate, others: list[Candidate]) -> bool:
