@@ -40,14 +40,31 @@ _CHROME = re.compile(
     |{_CONTROLS}(?:\s+{_CONTROLS}){{0,2}}
     |image\ source\s*[,:](?:(?!image\ caption).){{0,100}}
     |privacy\ (?:notice|policy)\s*:.*
+    |we\ value\ your\ privacy|cookies\ on\ [^.!?]{{1,40}}|(?:accept|reject|allow)\ (?:all|(?:all\ |necessary\ )?cookies)
+    |manage\ (?:options|preferences|settings|privacy|cookies)|cookie\ (?:settings|preferences|policy)
+    |yes,?\ i\ agree|no,?\ take\ me\ to\ settings|back\ to\ top|enter\ your\ e-?mail(?:\ address)?|e-?mail(?:\ address)?
+    |join\ the\ conversation|view\ comments(?:\ \([^)]*\))?|report\ a\ typo|link\ copied|watch\ live
+    |[\d.,]+k?\ comments?|follow\ us(?:\ on)?:?|(?:sponsored|paid)(?:\ content)?|trending(?:\ now|\ stories)?|up\ next
+    |(?:[^›»\n]{{1,30}}\s[›»]\s){{1,4}}[^›»\n]{{1,30}}
     )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# The notices of a page, in sentences: its cookie banner, a newsletter box's small print, the
+# site's disclaimers. They read like prose but say nothing of the story.
+_NOTICE = re.compile(
+    r"""(?:.{0,200}\bcookies?\b.{0,200}\b(?:we\ use|we\ and\ our|partners|store\ and/or\ access|personal\ data|your\ choices)\b
+    |.{0,200}\b(?:we\ use|we\ and\ our\ \d*\s*partners)\b.{0,200}\bcookies?\b
+    |by\ signing\ up\b|this\ site\ is\ protected\ by\ recaptcha\b|we\ care\ about\ the\ protection\ of\ your\ data\b
+    |.{0,80}\bis\ not\ responsible\ for\ the\ content\ of\ external\b|.{0,120}\bdelivered\ to\ your\ inbox\b
+    |we\ acknowledge\ the\ traditional\ (?:owners|custodians)\b)""",
     re.IGNORECASE | re.VERBOSE,
 )
 # The label of a list of other stories, at the foot of a page.
 _OTHER_STORIES = re.compile(
     r"""(?:related\ (?:topics|stories|articles|content|links|coverage|internet\ links)|top\ stories
     |most\ (?:read|popular|viewed|watched|shared|commented)|you\ (?:may|might)\ also\ (?:like|be\ interested\ in)
-    |more\ (?:stories\ )?from\ [^.!?]{1,40}|around\ the\ [a-z]+|elsewhere\ on\ [^.!?]{1,30}|latest\ (?:news|stories))$""",
+    |more\ (?:stories\ )?from\ [^.!?]{1,40}|more\ stories|around\ the\ [a-z]+|elsewhere\ on\ [^.!?]{1,30}|latest\ (?:news|stories)
+    |recommended(?:\ for\ you)?|read\ next|discover\ more(?:\ from\ [^.!?]{1,40})?)$""",
     re.IGNORECASE | re.VERBOSE,
 )
 # "Image caption," — after the photo's "Image source, Agency" when the paste joined the two lines.
@@ -68,6 +85,10 @@ def is_navigation(line: str, *, at_top: bool = False) -> bool:
 
 def is_chrome(line: str) -> bool:
     """A control, label or notice of the page, not of the story (see the module docstring)."""
+    if len(line) > 600:
+        return False
+    if _NOTICE.match(line):
+        return True
     return len(line) <= 200 and (bool(_CHROME.fullmatch(line)) or is_navigation(line) or opens_other_stories(line))
 
 

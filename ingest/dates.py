@@ -19,16 +19,21 @@ DATE = re.compile(
 )
 # What may sit beside a date on a date line: times, weekdays, time zones, "at", punctuation.
 _DATE_LEFTOVER = re.compile(
-    r"(?:[\s,.;:|·–—/()-]|\b(?:at|on)\b|\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\b\.?)?|\b[ap]\.?m\.?|\b[A-Z]{2,5}\b"
+    r"(?:[\s,.;:|·•–—/()-]|\b(?:at|on)\b|\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\b\.?)?|\b[ap]\.?m\.?|\b[A-Z]{2,5}\b"
     r"|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b)*"
 )
 _DIGIT = re.compile(r"\d")
 _DATE_LINE = re.compile(
-    r"(?:Last\s+)?(?:Updated|Published|Posted|First\s+published|Modified)(?:\s+on)?\s*:?\s*", re.IGNORECASE
+    r"(?:and\s+)?(?:Last\s+)?(?:Updated|Published|Posted|First\s+published|Modified)(?:\s+on)?\s*:?\s*", re.IGNORECASE
 )
 
 
-_UPDATED_TAIL = re.compile(r"\s*[|·]\s*(?:Last\s+)?(?:Updated|Modified)\b[^|·]{0,40}$", re.IGNORECASE)
+_UPDATED_TAIL = re.compile(
+    r"\s*[|·]\s*(?:Last\s+)?(?:Updated|Modified)\b[^|·]{0,40}$"
+    r"|,?\s*first\s+published\b[^|·]{0,30}$"  # "Updated July 10 2026 - 8:14am, first published 5:30am"
+    r"|\s*[|·•]\s*\d+\s*min(?:ute)?s?\s+read$",  # "Jul 18, 2026 · 7 min read"
+    re.IGNORECASE,
+)
 
 
 def parse_date(text: str) -> tuple[str, re.Match | None]:
@@ -72,7 +77,7 @@ def date_line(line: str, *, bare: bool = False) -> tuple[str, str]:
     match = _DATE_LINE.match(line)
     if match:
         iso = _only_date(line[match.end():])
-        kind = "updated" if line[:match.end()].lower().lstrip().startswith(("updated", "last", "modified")) else "published"
+        kind = "updated" if line[:match.end()].lower().lstrip().removeprefix("and ").startswith(("updated", "last", "modified")) else "published"
         return (kind, iso) if iso else ("", "")
     if bare and len(line) <= 50 and _DIGIT.search(line):
         iso = _only_date(line)

@@ -18,7 +18,7 @@ import yaml
 from ingest.document import SourceDocument
 from ingest.errors import EmptySource, MalformedSource, SourceTooLarge, UnsupportedSource
 from ingest.lines import author_without_roles
-from ingest.markdown import markdown_to_text
+from ingest.markdown import markdown_title, markdown_to_text
 from ingest.structure import structured_document
 from ingest.text import clean_text
 
@@ -154,6 +154,8 @@ def parse_text(data: bytes, *, origin: str, name: str) -> SourceDocument:
         raw = raw.lstrip("\ufeff")[match.end():]
     body = raw
     if name.lower().endswith((".md", ".markdown")):
+        if title := markdown_title(body):
+            meta.setdefault("title", title)
         body = markdown_to_text(body)
     return structured_document(clean_text(body), origin=origin, fallback_title=name, **meta)
 

@@ -37,7 +37,8 @@ def outlet_line(line: str) -> str:
     """The name when the line is only a name in title case, of at most five words ("Ashbury
     Gazette"; under a byline, the outlet the byline leaves out), else ""."""
     line = unemphasised(line)
-    return line if is_outlet(line) and len(line.split()) <= 5 and not TERMINAL_END.search(line) else ""
+    named = any(w[:1].isupper() for w in line.split())  # "1.2k" (a comment count) names nothing
+    return line if named and is_outlet(line) and len(line.split()) <= 5 and not TERMINAL_END.search(line) else ""
 
 
 @dataclass(frozen=True)
@@ -264,13 +265,13 @@ def trailer(line: str) -> Trailer | None:
     social prompts, "originally published" notes, copyright lines, page numbers. None otherwise."""
     if len(line) > 300:
         return None
-    if chrome.is_chrome(line):  # "Skip to content", "Share", "14 hours ago", "Top stories"
-        return Trailer(opens_tags=chrome.opens_other_stories(line))
     if line[0] in "©(Cc":
         match = _COPYRIGHT.match(line)
         if match:
             name = _YEAR_END.sub("", _RESERVED.sub("", match.group("name")))
             return Trailer(outlet_name(re.sub(r"^(?:by|of)\s+", "", name, flags=re.IGNORECASE)), copyright=True)
+    if chrome.is_chrome(line):  # "Skip to content", "Share", "14 hours ago", "Top stories"
+        return Trailer(opens_tags=chrome.opens_other_stories(line))
     match = _TRAILER.match(line) or _FOLLOW_NAME.match(line) or _MORE.match(line)
     if not match:
         return None

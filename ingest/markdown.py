@@ -69,3 +69,13 @@ def _inline(text: str) -> str:
     text = _LINK.sub(r"\1", text)
     text = _STRONG.sub(r"\2", text)
     return _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
+
+
+_TITLE = re.compile(r"^#\s+(.*?)\s*#*\s*$", re.MULTILINE)
+
+
+def markdown_title(source: str) -> str:
+    """The article's one level-1 heading ("# Fenwick's has been sold…"), as text, or "": a post
+    names itself so, under its blog's or newsletter's name."""
+    found = [_inline(m.group(1)).strip() for m in _TITLE.finditer(source)]
+    return found[0] if len(found) == 1 and found[0] else ""

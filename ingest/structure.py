@@ -35,7 +35,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from ingest import chrome, dates, lines
+from ingest import chrome, dates, lines, page_paste
 from ingest.text import split_span
 
 Segment = tuple[int, int, str]
@@ -83,11 +83,17 @@ class _Recogniser:
 
     def run(self) -> Structure:
         previous_end = -2
-        for match in _LINE.finditer(self.text):
+        found = list(_LINE.finditer(self.text))
+        # a whole page pasted from a browser: the story lies between its header and its footer
+        bounds = page_paste.story_bounds([m.group() for m in found])
+        for index, match in enumerate(found):
             start, end = match.span()
             block_first = start != previous_end + 1
             previous_end = end
             first_segment = len(self.segments)
+            if bounds and not bounds[0] <= index < bounds[1]:
+                self.page_line(match.group(), start, end, below=index >= bounds[1])
+                continue
             self.line(match.group(), start, end, block_first)
             self.previous = (start, end, block_first, first_segment)
         outlet = next((self.outlets[k] for k in ("trailer", "byline", "copyright", "dateline", "credit") if self.outlets.get(k)), "")
@@ -107,6 +113,10 @@ class _Recogniser:
             return
         if self.list_role == "topics" and len(line) <= 200 and not lines.TERMINAL_END.search(line):
             self.add(start, end, "trailer")  # "Explore more on these topics" / "Ferries"; "Top stories" / a headline
+            return
+        if (self.list_role == "keypoint" and len(line) <= 200 and not lines.TERMINAL_END.search(line)
+                and not lines.is_structural(line)):
+            self.add(start, end, "keypoint")  # "Key points" / "Level 4 restrictions start on July 15": a paste lost the bullets
             return
         if self.list_role == "caption" and not lines.trailer(line) and not lines.is_credit_line(line):
             self.list_role = ""
@@ -154,11 +164,11 @@ class _Recogniser:
             self.add_credit(line[credit:], start + credit, end)
             return
         after_byline = bool(self.segments) and self.segments[-1][2] == "byline"
-        if header and after_byline and (outlet := lines.outlet_line(line)):
+        if header and after_byline and not lines.is_job_line(line) and (outlet := lines.outlet_line(line)):
             self.outlets.setdefault("byline", outlet)  # "By Jane Roe, Reporter\nThe Outlet"
             self.add(start, end, "byline")
             return
-        if header and self.title and self.name_or_job(line, start, end):
+        if self.title and (header or self.under_standfirst()) and self.name_or_job(line, start, end):
             return
         if header and self.known_title and line == self.known_title and self.title != line:
             for segment in self.segments:  # what was taken for the headline is a kicker or section label
@@ -186,6 +196,16 @@ class _Recogniser:
                 start += cut + len(line[cut:]) - len(line[cut:].lstrip())
         self.add(start, end, "body")
 
+    def page_line(self, line: str, start: int, end: int, *, below: bool) -> None:
+        """A line of the page around the story: a trailer, whose credit or copyright below the
+        story still names the writer or the outlet ("(Reporting by Lucy Brannan …)", "© 2026 X")."""
+        found = lines.trailer(line) if below else None
+        if found:
+            self.author = self.author or found.author
+            if found.outlet:
+                self.outlets.setdefault("copyright" if found.copyright else "byline" if found.author else "trailer", found.outlet)
+        self.add(start, end, "trailer")
+
     def add_credit(self, credit: str, start: int, end: int) -> None:
         if outlet := lines.credit_outlet(credit):
             self.outlets.setdefault("credit", outlet)
@@ -212,6 +232,10 @@ class _Recogniser:
         if header:
             self.header_bylines.add(line)
         return True
+
+    def under_standfirst(self) -> bool:
+        """Just below the headline and one finished line under it (a post's subtitle)."""
+        return self.body_lines == 1 and len(self.segments) >= 2 and self.segments[-2][2] == "headline"
 
     def name_or_job(self, line: str, start: int, end: int) -> bool:
         """Under the headline, a line that is only a name is the writer's byline ("Rosalind

@@ -33,9 +33,23 @@ def clean_text(raw: str) -> str:
     text = _CONTROL.sub("", text)
     text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     text = _BLANK_LINES.sub("\n\n", text)
+    if not _wrapped(text):  # a browser's paste: each line is a paragraph, a menu item or a label
+        return text.strip()
     paragraphs = [_join_lines([line for line in p.split("\n") if line], first=i == 0)
                   for i, p in enumerate(p for p in text.split("\n\n") if p.strip())]
     return "\n\n".join(p for p in paragraphs if p).strip()
+
+
+def _wrapped(text: str) -> bool:
+    """Whether some line of `text` breaks a sentence: it ends unfinished and the next line carries
+    on in lower case ("the\ncouncil"), as a PDF's text layer or an e-mail wraps prose. A page
+    copied from a browser never does (each paragraph is one line); its short unfinished lines
+    (menus, headlines, bylines, captions) are then each a line of their own, whatever follows."""
+    rows = text.split("\n")
+    return any(
+        a and b and b[0].islower() and not lines.TERMINAL_END.search(a) and not lines.BULLET.match(b)
+        for a, b in zip(rows, rows[1:])
+    )
 
 
 def _join_lines(rows: list[str], *, first: bool) -> str:

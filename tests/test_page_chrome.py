@@ -147,3 +147,28 @@ def test_the_chair_quoted_after_his_words_is_their_speaker(pasted_bot):
     answer = pasted_bot.ask("What did the chair of Pedal Grantley say?")
     promised = [c for c in answer.citations if "We were promised a diversion route" in c.quote]
     assert promised and promised[0].speaker == "Tomasz Wielgosz"
+
+
+def test_a_browser_paste_keeps_each_line_apart_and_a_wrapped_text_is_still_joined():
+    assert clean_text("Island ferry suspended\nTamsin Gale\nBRC News, Wessenby") == "Island ferry suspended\nTamsin Gale\nBRC News, Wessenby"
+    assert clean_text("The council said the\nbridge would close.\nIt reopens in May.") == "The council said the bridge would close.\nIt reopens in May."
+
+
+def test_a_pages_header_and_footer_are_cut_around_its_story():
+    from ingest.page_paste import story_bounds
+
+    rows = ["Skip to content", "Home", "News", "Sport", "Weather", "Local News", "Share",
+            "Harbour ramp fails safety check as ferry is suspended", "By Jane Roe", "3 hours ago",
+            "The only vehicle ferry to the island was suspended on Sunday after its ramp failed an inspection.",
+            "Advertisement",
+            "The operator said repairs would cost £3.2m and could take until the end of the year.",
+            "Most read", "Man charged after dog found in hot car", "Terms of Use", "Privacy Policy"]
+    assert story_bounds(rows) == (7, 13)
+
+
+def test_a_guide_that_opens_with_its_own_short_lines_is_not_cut():
+    from ingest.page_paste import story_bounds
+
+    rows = ["Warlock class guide", "Proficiencies", "Simple weapons", "Light armour", "Subclasses", "Hexblade",
+            "Great Old One", "Warlocks draw their power from a pact with a patron, which shapes every spell they cast."]
+    assert story_bounds(rows) is None
