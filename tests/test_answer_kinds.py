@@ -130,3 +130,19 @@ def test_who_runs_or_leads_asks_for_the_top_post_and_the_acts_own_doer_is_surer_
     assert names_the_one_asked_about("The club's chief executive, Lorna Beckett, said the deal was done.", question) == POST_HOLDER
     assert not names_the_one_asked_about("Chief executive Dr Alison Fairbairn said the wing was full.",
                                          "Who designed St Ebba's Hospice?")
+
+
+def test_a_sum_in_words_or_free_answers_a_question_of_money():
+    question = "How much does entry to the new museum gallery cost?"
+    assert holds_answer_kind("Entry costs four pounds for adults and is free for children.", "count", question)
+    assert holds_answer_kind("Entry is free until May.", "count", question)
+
+
+def test_who_is_the_post_is_answered_by_the_whole_post_beside_a_name():
+    from bot.engine.evidence import ACT_HOLDER, asked_post
+
+    assert asked_post("Who is the hospital trust's chief nurse?") == ["chief", "nurse"]
+    question = "Who is the harbour master at Holmcastle?"
+    assert names_the_one_asked_about('"I was not prepared," the harbour master, Ruth Penhallow, said.', question) == ACT_HOLDER
+    assert names_the_one_asked_about("Mayor Sofia Brandt called the vote historic.", "Who is the mayor of Eastbank?") == ACT_HOLDER
+    assert not names_the_one_asked_about("Anwen Trask, the councillor who chairs the harbour committee, said no.", question)

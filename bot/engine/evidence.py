@@ -95,13 +95,15 @@ def names_the_one_asked_about(sentence: str, question: str) -> int:
     word the question uses (a role or an act, not another name), as news writing puts a role
     beside its holder ("harbour master Ruth Okonjo", "Its chair, Denis Marlow", "Mirela Kovac,
     rejected that claim"): `ACT_HOLDER` when that word is the question's act or its doer ("Owner
-    Dimitri Kostas" for "Who owns the kiosk?", a capital opening the sentence allowed),
+    Dimitri Kostas" for "Who owns the kiosk?", a capital opening the sentence allowed) or the whole
+    post a "Who is the …?" question names ("Mayor Sofia Brandt" for "Who is the mayor …?"),
     `POST_HOLDER` for a top post when it asks who runs, leads or heads something, `ROLE_HOLDER`
     for another of its words, 0 for none. A word right after a name names a thing
     ("The Salty Pelican kiosk"), not a holder. Any sentence naming someone new passes
     `names_someone_new`; this tells the one that names the asked role's holder from the others."""
     asked = {stem(t) for t in query_terms(question)}
     acts = _asked_acts(question)
+    post = asked_post(question)
     leading = bool(acts & LEADING_ACTS)
     tokens = list(_WORD.finditer(sentence))
     starts = {t.start(): i for i, t in enumerate(tokens)}
@@ -116,6 +118,9 @@ def names_the_one_asked_about(sentence: str, question: str) -> int:
         while last + 1 in in_a_name:
             last += 1
         window = tokens[max(0, i - ROLE_WINDOW): i] + tokens[last + 1: last + 1 + ROLE_WINDOW + 1]
+        beside = {t.group().lower().strip("'’") for t in window}
+        if post and all(any(held_in(w, {p}) for w in beside) for p in post):
+            return ACT_HOLDER  # "Mayor Sofia Brandt", "the harbour master, Ruth Penhallow": the whole post
         for t in window:
             word = t.group().lower().strip("'’")
             # lower case (a role or an act, not another name), or a role opening the sentence
@@ -144,7 +149,8 @@ TOP_POSTS = frozenset(
     "chief executive ceo director president chair chairman chairwoman chairperson head leader manager owner boss "
     "principal headteacher headmaster headmistress founder".split()
 )
-_COPULAS = frozenset("is was are were be been will has have had now currently".split())
+_AUXILIARIES = frozenset("will would has have had now currently".split())
+_COPULAS = frozenset("is was are were be been".split())
 
 
 def _asked_acts(question: str) -> set[str]:
@@ -153,8 +159,38 @@ def _asked_acts(question: str) -> set[str]:
     found = [w.lower() for w in _WORD.findall(question)]
     if not found or found[0] not in ("who", "whom"):
         return set()
-    rest = [w for w in found[1:] if w not in _COPULAS and w not in STOPWORDS]
+    rest = found[1:]
+    while rest and rest[0] in _AUXILIARIES:
+        rest = rest[1:]
+    if rest and rest[0] in _COPULAS:  # "Who is the harbour master?" names a post (`asked_post`), not an act
+        return {"charge"} if "charge" in rest[1:4] else set()  # … but "Who is in charge of …?" asks who runs it
+    rest = [w for w in rest if w not in STOPWORDS]
     return {stem(rest[0])} if rest else set()
+
+
+def asked_post(question: str) -> list[str]:
+    """The post a "Who is the …?" question names, as stems: "harbour master" of "Who is Port
+    Ellery's harbour master?", "mayor" of "Who is the mayor of Eastbank?" (lower-case words after
+    the copula, a possessive's owner left out, up to the first word of another kind)."""
+    tokens = _WORD.findall(question)
+    lowered = [t.lower() for t in tokens]
+    if len(lowered) < 3 or lowered[0] not in ("who", "whom"):
+        return []
+    i = 1
+    while i < len(lowered) and lowered[i] in _AUXILIARIES:
+        i += 1
+    if i >= len(lowered) or lowered[i] not in _COPULAS:
+        return []
+    post: list[str] = []
+    for token, word in zip(tokens[i + 1:], lowered[i + 1:]):
+        if word.endswith(("'s", "’s")):  # "the hospital trust's chief nurse": the owner, then the post
+            post = []
+        elif word in STOPWORDS or token[:1].isupper():
+            if post:
+                break
+        else:
+            post.append(stem(word))
+    return post
 
 
 def _agent_of(word: str, acts: set[str]) -> bool:
@@ -177,7 +213,9 @@ _ASKS_MONEY = re.compile(
 _SUM = re.compile(
     r"[$£€¥₹]\s?\d|\b(?:Rs|USD|GBP|EUR|AUD|NZD|CAD|INR)\.?\s?\d|\d\s?(?:p|c)\b|"
     r"\b\d[\d,.]*\s*(?:million|billion|bn|m|k|crore|lakh)?\s*(?:dollars|pounds|euros|rupees|pence|cents|yen|francs|sterling)\b|"
-    r"\b\d[\d,.]*\s*(?:million|billion|bn|trillion|crore|lakh)\b",  # "lend the club 45 million": the sum's unit is the question's
+    r"\b\d[\d,.]*\s*(?:million|billion|bn|trillion|crore|lakh)\b|"  # "lend the club 45 million": the sum's unit is the question's
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|"
+    r"million|billion|a\s+few)\s+(?:dollars|pounds|euros|rupees|pence|cents|quid|bucks)\b|\bfree\b",  # "four pounds", "free for children"
     re.IGNORECASE,
 )
 

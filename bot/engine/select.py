@@ -66,14 +66,14 @@ MISSING_TERM_MIN_COVERAGE = 0.5
 ASKING_WORDS = frozenset(
     "much many far long full big large small high low old new going up down take takes get gets make makes "
     "say says said will would can could do does did happen happened happening cost costs number total "
-    "go goes went gone come comes came coming give gives gave given put puts".split()
+    "go goes went gone come comes came coming give gives gave given put puts used".split()
 )
 # "Where will the pumping station be built?" asks where it is: the verb that places a thing is not
 # what the story must say ("the new pumping station on Carr Street" answers it).
 PLACING_WORDS = frozenset("built build located based situated held hold live lives living stand stands sit sits".split())
 # "Who leads the trust?" asks who holds its top post, which a story writes as a title ("Its chief
 # executive, Richard Baines"), not with the question's verb.
-HOLDING_WORDS = frozenset("leads lead led leading runs run ran heads head headed chairs chair chaired speaks".split())
+HOLDING_WORDS = frozenset("leads lead led leading runs run ran heads head headed chairs chair chaired speaks owns own owned".split())
 # "What proportion of pupils are absent?" is answered by "24 percent": the form a number takes.
 NUMBER_FORM_WORDS = frozenset("proportion proportions percentage percentages share fraction rate".split())
 # "Who denied that …?" over "Venner rejected the claim": a story that disputes something holds the
