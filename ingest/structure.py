@@ -140,10 +140,7 @@ class _Recogniser:
             return
         found = lines.trailer(line)
         if found:
-            self.author = self.author or found.author
-            if found.outlet:
-                kind = "copyright" if found.copyright else "byline" if found.author else "trailer"
-                self.outlets.setdefault(kind, found.outlet)
+            self.note_trailer(found)
             self.list_role = "trailer" if found.opens_list else "topics" if found.opens_tags else ""
             self.add(start, end, "trailer")
             return
@@ -201,10 +198,16 @@ class _Recogniser:
         story still names the writer or the outlet ("(Reporting by Lucy Brannan …)", "© 2026 X")."""
         found = lines.trailer(line) if below else None
         if found:
-            self.author = self.author or found.author
-            if found.outlet:
-                self.outlets.setdefault("copyright" if found.copyright else "byline" if found.author else "trailer", found.outlet)
+            self.note_trailer(found)
         self.add(start, end, "trailer")
+
+    def note_trailer(self, found: lines.Trailer) -> None:
+        """What a trailer names: the writer of a reporting credit, the outlet of a copyright line,
+        a credit or a "Read the original article on X"."""
+        self.author = self.author or found.author
+        if found.outlet:
+            kind = "copyright" if found.copyright else "byline" if found.author else "trailer"
+            self.outlets.setdefault(kind, found.outlet)
 
     def add_credit(self, credit: str, start: int, end: int) -> None:
         if outlet := lines.credit_outlet(credit):

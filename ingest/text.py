@@ -57,11 +57,13 @@ def _join_lines(rows: list[str], *, first: bool) -> str:
     if len(rows) < 2:
         return "".join(rows)
     joined = [rows[0]]
+    # the headline is the paragraph's first line that is not page furniture ("This article is
+    # more than 1 month old", "Skip to content", a menu's "Home" above it): while every line
+    # above the last one kept is furniture, the last one may be it
+    furniture_above = first
     for line in rows[1:]:
-        # the headline is the paragraph's first line that is not page furniture ("This article is
-        # more than 1 month old", "Skip to content", a menu's "Home" above it)
-        headline = first and all(lines.is_structural(row) or chrome.is_navigation(row, at_top=True) for row in joined[:-1])
-        if _hard_break(joined[-1], line, headline=headline):
+        if _hard_break(joined[-1], line, headline=furniture_above):
+            furniture_above = furniture_above and (lines.is_structural(joined[-1]) or chrome.is_navigation(joined[-1], at_top=True))
             joined.append(line)
         elif _HYPHEN_WRAP.search(joined[-1]) and line[0].islower():
             joined[-1] += line  # "infra-\nstructure" (a justified page's hyphen): one word again

@@ -67,7 +67,7 @@ class Candidate:
     relevance: float = 0.0  # the semantic score the quoting floor `min_sentence_score` applies to
     sim: float = 0.0  # the sentence's own cosine to the question (sentence-level evidence for abstention)
     fits: bool = True  # holds what the question asks for (bot/engine/evidence.py)
-    names_asked: int = 0  # for "who": names someone beside a word (1) or the act (2) of the question (evidence.names_the_one_asked_about)
+    names_asked: int = 0  # for "who": how surely it names the one asked about, 0..3 (evidence.names_the_one_asked_about)
     coverage: float = 0.0  # share of all the question's words it holds (vectorstore.terms.term_coverage)
     role: str = "body"  # its role in the article (ingest/structure.py); captions and key points are fallbacks
     before: tuple[str, ...] = ()  # the sentences above it in its passage, nearest first (whose speaker it may go on with)

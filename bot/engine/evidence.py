@@ -10,6 +10,7 @@ what a typed question asks for.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from vectorstore.terms import CALENDAR_WORDS, STOPWORDS, held_in, query_terms, stem
 
@@ -101,9 +102,7 @@ def names_the_one_asked_about(sentence: str, question: str) -> int:
     for another of its words, 0 for none. A word right after a name names a thing
     ("The Salty Pelican kiosk"), not a holder. Any sentence naming someone new passes
     `names_someone_new`; this tells the one that names the asked role's holder from the others."""
-    asked = {stem(t) for t in query_terms(question)}
-    acts = _asked_acts(question)
-    post = asked_post(question)
+    asked, acts, post = _who_asks(question)
     leading = bool(acts & LEADING_ACTS)
     tokens = list(_WORD.finditer(sentence))
     starts = {t.start(): i for i, t in enumerate(tokens)}
@@ -143,7 +142,7 @@ def names_the_one_asked_about(sentence: str, question: str) -> int:
 
 
 # "Who runs the hospice?" asks for the holder of its top post, which a story writes as a title
-# ("Chief executive Dr Alison Fairbairn"), not with the question's verb (stems, as `_asked_acts` gives).
+# ("Chief executive Dr Alison Fairbairn"), not with the question's verb (stems, as `_who_asks` gives).
 LEADING_ACTS = frozenset("run runs ran lead leads led head heads chair chairs charge manag overse oversee".split())
 TOP_POSTS = frozenset(
     "chief executive ceo director president chair chairman chairwoman chairperson head leader manager owner boss "
@@ -153,44 +152,46 @@ _AUXILIARIES = frozenset("will would has have had now currently".split())
 _COPULAS = frozenset("is was are were be been".split())
 
 
-def _asked_acts(question: str) -> set[str]:
-    """What a "who" question asks its person to do: the verb after "who" ("owns", "chairs"),
-    not the things named after it."""
-    found = [w.lower() for w in _WORD.findall(question)]
-    if not found or found[0] not in ("who", "whom"):
-        return set()
-    rest = found[1:]
-    while rest and rest[0] in _AUXILIARIES:
-        rest = rest[1:]
-    if rest and rest[0] in _COPULAS:  # "Who is the harbour master?" names a post (`asked_post`), not an act
-        return {"charge"} if "charge" in rest[1:4] else set()  # … but "Who is in charge of …?" asks who runs it
-    rest = [w for w in rest if w not in STOPWORDS]
-    return {stem(rest[0])} if rest else set()
-
-
-def asked_post(question: str) -> list[str]:
-    """The post a "Who is the …?" question names, as stems: "harbour master" of "Who is Port
-    Ellery's harbour master?", "mayor" of "Who is the mayor of Eastbank?" (lower-case words after
-    the copula, a possessive's owner left out, up to the first word of another kind)."""
+@lru_cache(maxsize=256)
+def _who_asks(question: str) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    """A "who" question read once for all its candidate sentences: (the stems of its words, its act,
+    the post it names). The act is the verb after "who" ("owns", "chairs"), not the things named
+    after it; "Who is the harbour master?" names a post instead (`asked_post`), but "Who is in
+    charge of …?" asks who runs it."""
+    asked = frozenset(stem(t) for t in query_terms(question))
     tokens = _WORD.findall(question)
     lowered = [t.lower() for t in tokens]
-    if len(lowered) < 3 or lowered[0] not in ("who", "whom"):
-        return []
+    if not lowered or lowered[0] not in ("who", "whom"):
+        return asked, frozenset(), ()
     i = 1
     while i < len(lowered) and lowered[i] in _AUXILIARIES:
         i += 1
-    if i >= len(lowered) or lowered[i] not in _COPULAS:
-        return []
+    if i < len(lowered) and lowered[i] in _COPULAS:
+        acts = frozenset({"charge"}) if "charge" in lowered[i + 1:i + 4] else frozenset()
+        return asked, acts, _post_after(tokens[i + 1:], lowered[i + 1:])
+    rest = [w for w in lowered[i:] if w not in STOPWORDS]
+    return asked, frozenset({stem(rest[0])} if rest else ()), ()
+
+
+def _post_after(tokens: list[str], lowered: list[str]) -> tuple[str, ...]:
+    """The lower-case words after the copula, a possessive's owner left out, up to the first word
+    of another kind, as stems ("the hospital trust's chief nurse" → chief, nurse)."""
     post: list[str] = []
-    for token, word in zip(tokens[i + 1:], lowered[i + 1:]):
-        if word.endswith(("'s", "’s")):  # "the hospital trust's chief nurse": the owner, then the post
+    for token, word in zip(tokens, lowered):
+        if word.endswith(("'s", "’s")):  # the owner, then the post
             post = []
         elif word in STOPWORDS or token[:1].isupper():
             if post:
                 break
         else:
             post.append(stem(word))
-    return post
+    return tuple(post)
+
+
+def asked_post(question: str) -> list[str]:
+    """The post a "Who is the …?" question names, as stems: "harbour master" of "Who is Port
+    Ellery's harbour master?", "mayor" of "Who is the mayor of Eastbank?"."""
+    return list(_who_asks(question)[2])
 
 
 def _agent_of(word: str, acts: set[str]) -> bool:
