@@ -64,7 +64,7 @@ class Settings(BaseSettings):
     )
     sentence_rescue_margin: float = Field(
         default=0.1, ge=0, le=1,
-        description="How far below `min_passage_score` a best passage may be for its sentences to be judged one by one (below that, abstain at once).",
+        description="How far below `min_passage_score` a long question's best passage may be for its sentences to be judged one by one (below that, abstain at once). A short question's sentences are always judged: its few words are diluted by the rest of a chunk.",
     )
     single_fact_margin: float = Field(
         default=0.15, ge=0, le=2,

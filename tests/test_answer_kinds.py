@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from bot.engine.evidence import holds_answer_kind, names_someone_new, names_the_one_asked_about
+from bot.engine.evidence import asked_act, holds_act, holds_answer_kind, names_someone_new, names_the_one_asked_about
 
 
 def test_a_count_question_is_answered_by_a_sentence_with_a_number_in_digits_or_words():
     assert holds_answer_kind("The fire has burned 4,200 hectares.", "count", "How much land has burned?")
     assert holds_answer_kind("Two firefighters were hurt.", "count", "How many were hurt?")
     assert not holds_answer_kind("Firefighters were hurt.", "count", "How many were hurt?")
+
+
+def test_a_who_question_asks_about_its_act_which_a_sentence_holds_as_the_verb_or_its_doer():
+    assert asked_act("Who owns Thornfield Common?") == frozenset({"owns"})
+    assert asked_act("Who is the mayor of Eastbank?") == frozenset()
+    assert holds_act(frozenset("the diocese owns part of the site".split()), asked_act("Who owns the site?"))
+    assert holds_act(frozenset("owner dimitri kostas said".split()), asked_act("Who owns the kiosk?"))
+    assert not holds_act(frozenset("a fire tore across thornfield common".split()), asked_act("Who owns Thornfield Common?"))
 
 
 def test_a_when_question_needs_a_date_and_a_where_question_a_place():

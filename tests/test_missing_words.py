@@ -9,7 +9,7 @@ import pytest
 from bot.library import Citebot
 from tests.conftest import make_settings
 
-from bot.engine.select import ASKING_WORDS, HOLDING_WORDS, PLACING_WORDS
+from bot.engine.abstention import ASKING_WORDS, HOLDING_WORDS, PLACING_WORDS
 from vectorstore.terms import missing_terms
 
 

@@ -194,6 +194,17 @@ def asked_post(question: str) -> list[str]:
     return list(_who_asks(question)[2])
 
 
+def asked_act(question: str) -> frozenset[str]:
+    """The act a "who" question asks about, as a stem ("owns" of "Who owns Thornfield Common?"),
+    or nothing for "Who is the mayor?", which names a post instead."""
+    return _who_asks(question)[1]
+
+
+def holds_act(sentence_words: frozenset[str], acts: frozenset[str]) -> bool:
+    """Whether a sentence's words hold one of these acts or its doer ("owner" for "owns")."""
+    return any(held_in(w, acts) or _agent_of(w, set(acts)) for w in sentence_words)
+
+
 def _agent_of(word: str, acts: set[str]) -> bool:
     """"owner" for "owns", "leader" for "leads": the doer of an act the question names (`stem`
     keeps four-letter verbs whole, and the word family needs five shared letters)."""
