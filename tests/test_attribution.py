@@ -18,6 +18,7 @@ from bot.engine.render import citation_line
         ("President Vladimir Putin said the border crossing had been prepared.", "claim", "Vladimir Putin"),
         ("The convoy was heading south, according to the Institute for the Study of War.", "claim", "Institute for the Study of War"),
         ("According to ISW, the Kremlin keeps blaming its neighbour.", "claim", "ISW"),
+        ("Rainfall has been half the average, according to the board's chief engineer, Tobias Ferrant.", "claim", "Tobias Ferrant"),
         ("“They were fleeing to the border,” Putin said.", "claim", "Putin"),
         ("“The road was closed that night,” said Kremlin spokesman Dmitry Peskov.", "claim", "Dmitry Peskov"),
         ("Foreign Ministry spokeswoman Maria Zakharova accused the West of covering for Kyiv.", "claim", "Maria Zakharova"),

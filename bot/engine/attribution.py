@@ -71,6 +71,10 @@ _CLOSE_QUOTE = r"(?:[”\"]|(?<=[,.!?])')"
 # "Its managing director, Sandra Kowalczyk, said …", "The trust's chief nurse, Helen Okafor, told …",
 # '"…," its chair, Tomasz Wielgosz, said': a lowercase job set off before the name, which is the speaker.
 _OWNER = rf"(?:[Ii]ts|[Tt]he|[Hh]is|[Hh]er|[Tt]heir|{_PROPER}['’]s?)"
+# "according to the board's chief engineer, Tobias Ferrant": the name set off after the role is the speaker.
+_ACCORDING_TO_ROLE_NAME = re.compile(
+    rf"\b[Aa]ccording to {_OWNER}\s+(?:[a-z][\w'’\-]*\s+){{0,4}}[a-z][\w'’\-]*,\s+(?P<who>{_PROPER})"
+)
 _ROLE_THEN_NAME = re.compile(
     rf"(?:^|[,;:]\s*|{_CLOSE_QUOTE}\s*){_LEAD}{_OWNER}\s+(?:[a-z][\w'’\-]*\s+){{0,4}}[a-z][\w'’\-]*,"
     rf"\s+(?P<who>{_PROPER}),\s+(?:[^,]{{3,80}},\s+)?{_AUX}(?:{_VERBS})\b"
@@ -181,7 +185,7 @@ def _clean_speaker(who: str) -> str:
 
 def find_speaker(sentence: str) -> str:
     """The named person or body a sentence attributes its content to, or "" if none."""
-    for pattern in (_QUOTE_THEN_SPEAKER, _SPEAKER_AFTER_QUOTE_VERB, _SUBJECT_VERB, _ACCORDING_TO, _APPOSITIVE_VERB, _ROLE_THEN_NAME,
+    for pattern in (_QUOTE_THEN_SPEAKER, _SPEAKER_AFTER_QUOTE_VERB, _SUBJECT_VERB, _ACCORDING_TO_ROLE_NAME, _ACCORDING_TO, _APPOSITIVE_VERB, _ROLE_THEN_NAME,
                     _VERB_THEN_ROLE_NAME, _TRAILING_SPEAKER, _TRAILING_VERB_SPEAKER):
         match = pattern.search(sentence)
         if match:
