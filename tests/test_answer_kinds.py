@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.engine.evidence import asked_act, holds_act, holds_answer_kind, names_someone_new, names_the_one_asked_about
+from bot.engine.subject import question_names
 
 
 def test_a_count_question_is_answered_by_a_sentence_with_a_number_in_digits_or_words():
@@ -11,12 +12,24 @@ def test_a_count_question_is_answered_by_a_sentence_with_a_number_in_digits_or_w
     assert not holds_answer_kind("Firefighters were hurt.", "count", "How many were hurt?")
 
 
+def test_a_count_question_is_not_answered_by_the_number_it_holds_itself():
+    question = "How many people died in the flood of 1998?"
+    assert not holds_answer_kind("Older residents still talk about the flood of 1998.", "count", question)
+    assert holds_answer_kind("Four people died in the flood of 1998.", "count", question)
+
+
 def test_a_who_question_asks_about_its_act_which_a_sentence_holds_as_the_verb_or_its_doer():
     assert asked_act("Who owns Thornfield Common?") == frozenset({"owns"})
     assert asked_act("Who is the mayor of Eastbank?") == frozenset()
     assert holds_act(frozenset("the diocese owns part of the site".split()), asked_act("Who owns the site?"))
     assert holds_act(frozenset("owner dimitri kostas said".split()), asked_act("Who owns the kiosk?"))
     assert not holds_act(frozenset("a fire tore across thornfield common".split()), asked_act("Who owns Thornfield Common?"))
+
+
+def test_a_year_in_a_question_names_its_story_as_a_name_does_but_a_sum_or_count_does_not():
+    assert question_names("How many people died in the flood of 1998?") == frozenset({"1998"})
+    assert question_names("How many of the 1,998 seats were filled?") == frozenset()
+    assert question_names("Was the £2019 fee refunded?") == frozenset()
 
 
 def test_a_when_question_needs_a_date_and_a_where_question_a_place():

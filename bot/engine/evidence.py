@@ -236,10 +236,19 @@ def asks_for_money(question: str) -> bool:
     return bool(_ASKS_MONEY.search(question))
 
 
+def _holds_new(pattern: re.Pattern, sentence: str, question: str) -> bool:
+    """Whether `sentence` holds a match of `pattern` that the question does not hold itself: "How
+    many people died in the flood of 1998?" is not answered by "People remember the flood of 1998"
+    (dates are left alone: "October 2023" in a question and "on 14 October 2023" in the answer
+    share every token the date pattern sees)."""
+    asked = {m.group(0).lower() for m in pattern.finditer(question)}
+    return any(m.group(0).lower() not in asked for m in pattern.finditer(sentence))
+
+
 def holds_answer_kind(sentence: str, kind: str, question: str) -> bool:
     """Whether `sentence` holds what a question of `kind` (vectorstore.query_analysis.answer_kind) asks for."""
     if kind == "count":
-        return bool(_SUM.search(sentence) if asks_for_money(question) else _NUMBER.search(sentence))
+        return _holds_new(_SUM if asks_for_money(question) else _NUMBER, sentence, question)
     if kind == "date":
         return bool(_DATE.search(sentence))
     if kind == "place":

@@ -71,13 +71,17 @@ def names(text: str, known: set[str]):
 
 
 _NAMED_WORD = re.compile(r"(?<![\w'’-])[A-Z][\w'’\-]*[a-z][\w'’\-]*")
+# A year names a story as a name does: "How many people died in the flood of 1998?" is about that
+# flood, not the attack whose death toll another article gives.
+_YEAR = re.compile(r"(?<![\w£$€.,-])(?:1[89]|20)\d\d(?![\w,.%-]\d|\w)")
 
 
 def question_names(question: str) -> frozenset[str]:
     """The capitalised words a question names something by ("Birchwood" in "How many firefighters
     are fighting the Birchwood fire?", "Aldric" in "… at St Aldric's"): not its first word, which
-    is capitalised as any sentence's start, nor a month or weekday (a date, not a name)."""
-    found = set()
+    is capitalised as any sentence's start, nor a month or weekday (a date, not a name); and the
+    years it names ("the flood of 1998")."""
+    found = set(_YEAR.findall(question))
     for m in _NAMED_WORD.finditer(question):
         if m.start() == len(question) - len(question.lstrip()):
             continue
@@ -98,7 +102,7 @@ def of_the_named(passages: list[Passage], asked: frozenset[str]) -> list[Passage
         return passages
     written: dict[str, set[str]] = defaultdict(set)
     for p in passages:
-        text = f"{p.outlet}\n{p.title}\n{p.text}"
+        text = f"{p.outlet}\n{p.title}\n{p.published_at}\n{p.text}"  # an article's own year is its date's
         written[p.document_id] |= {
             w for w in asked if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text, re.IGNORECASE)
         }
