@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine.evidence import asked_act, holds_act, holds_answer_kind, names_someone_new, names_the_one_asked_about
+from bot.engine.evidence import asked_act, date_precision, holds_act, holds_answer_kind, names_someone_new, names_the_one_asked_about
 from bot.engine.subject import question_names
 
 
@@ -30,6 +30,16 @@ def test_a_year_in_a_question_names_its_story_as_a_name_does_but_a_sum_or_count_
     assert question_names("How many people died in the flood of 1998?") == frozenset({"1998"})
     assert question_names("How many of the 1,998 seats were filled?") == frozenset()
     assert question_names("Was the £2019 fee refunded?") == frozenset()
+
+
+def test_a_date_to_the_day_or_hour_is_more_exact_than_a_month_weekday_or_year_and_those_than_a_season():
+    day = ["The ban will come into force on 1 June.", "He will be sentenced on 20 February.",
+           "Residents went home at 11am on Sunday.", "It will not reopen until February 2026."]
+    loose = ["The leak ran for nine days in April.", "The dam was built in 1931.", "He was convicted on Friday.",
+             "Hosepipes will be barred next month."]
+    assert [date_precision(s) for s in day] == [2, 2, 2, 2]
+    assert [date_precision(s) for s in loose] == [1, 1, 1, 1]
+    assert date_precision("It was the driest spring in memory.") == 0
 
 
 def test_a_when_question_needs_a_date_and_a_where_question_a_place():

@@ -12,7 +12,7 @@ import re
 from bot.engine.answer import Answer, Citation, SourceRef, closest_sources, source_ref
 from bot.engine.candidates import Candidate, is_short, score_candidates
 from bot.engine.abstention import ASKING_WORDS, answers_alone, asks_what_the_story_never_mentions
-from bot.engine.evidence import STARTERS, asked_act
+from bot.engine.evidence import STARTERS, asked_act, date_precision
 from bot.engine.judge import SentenceJudge, judge_features
 from bot.engine.subject import answer_subject, asks_for_a_name, name_the_subject, of_the_named, question_names
 from ingest.structure import FALLBACK_ROLES
@@ -305,7 +305,9 @@ def compose_answer(
     # question: among those of the asked kind, meaning counts double the keywords, which also
     # favour sentences that merely share the topic); the rest read claims, reports, then disputes
     order = {"claim": 0, "report": 1, "dispute": 2}
-    lead = named or max(chosen, key=lambda c: (c.fits, c.names_asked, c.sim + 0.5 * c.keywords if answer_kind != "other" else c.score))
+    exactness = date_precision if answer_kind == "date" else (lambda text: 0)
+    lead = named or max(chosen, key=lambda c: (c.fits, exactness(c.text) if c.fits else 0, c.names_asked,
+                                               c.sim + 0.5 * c.keywords if answer_kind != "other" else c.score))
     if answer_kind in SINGLE_FACT_KINDS:
         chosen = [c for c in chosen if c is lead or c.sim >= lead.sim - settings.single_fact_margin]
     rest = sorted((c for c in chosen if c is not lead), key=lambda c: (order[c.attribution.kind], -c.score))
