@@ -36,15 +36,16 @@ def test_a_date_to_the_day_or_hour_is_more_exact_than_a_month_weekday_or_year_an
     day = ["The ban will come into force on 1 June.", "He will be sentenced on 20 February.",
            "Residents went home at 11am on Sunday.", "It will not reopen until February 2026."]
     loose = ["The leak ran for nine days in April.", "The dam was built in 1931.", "He was convicted on Friday.",
-             "Hosepipes will be barred next month."]
+             "Hosepipes will be barred next month.", "They were detained several hours after the shooting."]
     assert [date_precision(s) for s in day] == [2, 2, 2, 2]
-    assert [date_precision(s) for s in loose] == [1, 1, 1, 1]
+    assert [date_precision(s) for s in loose] == [1, 1, 1, 1, 1]
     assert date_precision("It was the driest spring in memory.") == 0
 
 
 def test_a_when_question_needs_a_date_and_a_where_question_a_place():
     assert holds_answer_kind("The mine will reopen in March.", "date", "When will the mine reopen?")
     assert not holds_answer_kind("The mine will reopen soon.", "date", "When will the mine reopen?")
+    assert holds_answer_kind("Four men were detained several hours after the shooting.", "date", "When were they arrested?")
     assert holds_answer_kind("They were arrested near Bryansk.", "place", "Where were they arrested?")
 
 

@@ -24,18 +24,22 @@ _DATE = re.compile(
     rf"\b{_MONTH}(?!\w)|\b(?:19|20)\d\d\b|\b\d{{4}}-\d\d-\d\d\b|"
     r"\b(?:spring|summer|autumn|fall|winter)\b|"
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|last (?:week|month|year)|"
-    r"(?:earlier|later) (?:this|that) (?:week|month|year))\b",
+    r"(?:earlier|later) (?:this|that) (?:week|month|year))\b|"
+    # a time told from the event: "detained several hours after the shooting", "two days later"
+    r"\b(?:hours|days|weeks|months|years)\s+(?:after|before|later|earlier)\b|\bthe (?:next|following) (?:day|morning|week)\b",
 )
 # How exactly a sentence dates something, for a "when" question's lead (`date_precision`): to the
 # day or hour ("on 1 June", "June 1", "2026-06-01", "February 2026", "at 11am"), or to the month,
-# year, weekday or a month from the story's date ("in April", "in 1931", "on Sunday", "next month").
+# year, weekday, or a time from the story's date or its event ("in April", "in 1931", "on Sunday",
+# "next month", "hours after the shooting").
 _EXACT_DATE = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?!\w)|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{4}}-\d\d-\d\d\b|"
     rf"\b{_MONTH}\s+(?:19|20)\d\d\b|\b\d{{1,2}}(?:[.:]\d\d)?\s?(?:am|pm)\b"
 )
 _LOOSE_DATE = re.compile(
     rf"\b{_MONTH}(?!\w)|\b(?:19|20)\d\d\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|tomorrow|yesterday)\b|"
-    r"\b(?:next|last|this|coming)\s+(?:week|month|year|spring|summer|autumn|winter)\b"
+    r"\b(?:next|last|this|coming)\s+(?:week|month|year|spring|summer|autumn|winter)\b|"
+    r"\b(?:hours|days|weeks|months|years)\s+(?:after|before|later|earlier)\b|\bthe (?:next|following) (?:day|morning|week)\b"
 )
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|outside|inside|from|to|across|toward|towards)\s+(?:the\s+)?[A-Z][\w'’\-]+")
 # "on Carr Street", "on the Isle of Wight" (not "on Monday": a calendar word), and a name with a
@@ -258,7 +262,7 @@ def _holds_new(pattern: re.Pattern, sentence: str, question: str) -> bool:
 
 def date_precision(sentence: str) -> int:
     """How exactly `sentence` dates something: 2 to the day or hour (or a month of a named year), 1
-    to a month, a year, a weekday or "next month", 0 otherwise (a season answers a "when" question
+    to a month, a year, a weekday, "next month" or "hours after the shooting", 0 otherwise (a season answers a "when" question
     too, but loosely). "When is Raymond Coyle due to learn his sentence?" is answered best by "will
     be sentenced on 20 February", not by "was convicted on Friday", however closer that is in
     meaning."""
