@@ -26,6 +26,13 @@ def test_a_who_question_asks_about_its_act_which_a_sentence_holds_as_the_verb_or
     assert not holds_act(frozenset("a fire tore across thornfield common".split()), asked_act("Who owns Thornfield Common?"))
 
 
+def test_a_span_of_time_counts_only_for_a_question_about_time():
+    assert not holds_answer_kind("Putin spoke three days after the shooting.", "count", "How many people died?")
+    assert not holds_answer_kind("The 45-day consultation began.", "count", "How many staff will go?")
+    assert holds_answer_kind("The road was shut for 11 years.", "count", "How many years was the road shut?")
+    assert holds_answer_kind("About 1,800 workers walked out for three days.", "count", "How many workers walked out?")
+
+
 def test_a_year_in_a_question_names_its_story_as_a_name_does_but_a_sum_or_count_does_not():
     assert question_names("How many people died in the flood of 1998?") == frozenset({"1998"})
     assert question_names("How many of the 1,998 seats were filled?") == frozenset()

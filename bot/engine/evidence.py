@@ -251,19 +251,28 @@ def asks_for_money(question: str) -> bool:
     return bool(_ASKS_MONEY.search(question))
 
 
+# A number that counts time ("three days after", "for 11 years") answers "how long", not "how many
+# people": it counts for a count question only when the question counts time itself.
+_TIME_UNIT = re.compile(r"[\s-]+(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?)\b", re.IGNORECASE)
+_ASKS_TIME = re.compile(r"\b(?:seconds|minutes|hours|days|nights|weeks|months|years|decades|long|time|delay|delayed|wait|late|later|duration|age|old)\b", re.IGNORECASE)
+
+
 def _holds_new(pattern: re.Pattern, sentence: str, question: str) -> bool:
     """Whether `sentence` holds a match of `pattern` that the question does not hold itself: "How
     many people died in the flood of 1998?" is not answered by "People remember the flood of 1998"
     (dates are left alone: "October 2023" in a question and "on 14 October 2023" in the answer
-    share every token the date pattern sees)."""
+    share every token the date pattern sees); nor, unless it asks about time, by a span of time
+    ("How many people died?" by "three days after the shooting")."""
     asked = {m.group(0).lower() for m in pattern.finditer(question)}
-    return any(m.group(0).lower() not in asked for m in pattern.finditer(sentence))
+    counts_time = bool(_ASKS_TIME.search(question))
+    return any(m.group(0).lower() not in asked and (counts_time or not _TIME_UNIT.match(sentence, m.end()))
+               for m in pattern.finditer(sentence))
 
 
 def date_precision(sentence: str) -> int:
     """How exactly `sentence` dates something: 2 to the day or hour (or a month of a named year), 1
-    to a month, a year, a weekday, "next month" or "hours after the shooting", 0 otherwise (a season answers a "when" question
-    too, but loosely). "When is Raymond Coyle due to learn his sentence?" is answered best by "will
+    to a month, a year, a weekday, "next month" or "hours after the shooting", 0 otherwise (a
+    season answers a "when" question too, but loosely). "When is Raymond Coyle due to learn his sentence?" is answered best by "will
     be sentenced on 20 February", not by "was convicted on Friday", however closer that is in
     meaning."""
     if _EXACT_DATE.search(sentence):
