@@ -59,3 +59,16 @@ def test_a_time_told_from_the_event_answers_when_and_an_exact_date_about_somethi
     assert not answer.abstained
     assert "detained in the Bryansk region" in answer.citations[0].quote
     assert "several hours after the shooting" in answer.citations[0].quote
+
+
+def test_a_death_toll_is_not_disagreed_on_because_its_sentence_also_doubts_who_was_behind_the_attack(short_bot):
+    # "No credible evidence … that Ukraine was involved in the attack, which killed at least 139
+    # people" is a dispute, but not of "more than 130 people had been killed"
+    answer = short_bot.ask("How many people died in the concert hall attack?")
+    assert not answer.abstained and not answer.conflict
+    assert any("130 people had been killed" in c.quote for c in answer.citations)
+
+
+def test_the_canonical_question_is_still_disagreed_on(short_bot):
+    answer = short_bot.ask("Did the suspects head to Ukraine?")
+    assert answer.conflict and any(c.kind == "dispute" for c in answer.citations)

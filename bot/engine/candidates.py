@@ -62,6 +62,7 @@ class Candidate:
     vocabulary: frozenset[str] = frozenset()  # its `words`, found once for every word-based score
     pooled: np.ndarray | None = None  # its vector stored at ingest (vectorstore/sentence_vectors.py), if any
     alone: np.ndarray | None = None  # the sentence embedded alone at ingest, if stored
+    disputed: np.ndarray | None = None  # a dispute's vector alone without its background clause (bot/engine/disputes.py)
     keywords: float = 0.0  # bonus for the question's distinctive words, less a passage-rank cost (keyword_scores)
     judged: float = 0.0  # the trained judge's P(answers the question), bot/engine/judge.py
     relevance: float = 0.0  # the semantic score the quoting floor `min_sentence_score` applies to

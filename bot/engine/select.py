@@ -11,6 +11,7 @@ import re
 
 from bot.engine.answer import Answer, Citation, SourceRef, closest_sources, source_ref
 from bot.engine.candidates import Candidate, is_short, score_candidates
+from bot.engine.disputes import disputes_one_of, mark_what_disputes_dispute
 from bot.engine.abstention import ASKING_WORDS, answers_alone, asks_what_the_story_never_mentions
 from bot.engine.evidence import STARTERS, asked_act, date_precision
 from bot.engine.judge import SentenceJudge, judge_features
@@ -23,14 +24,6 @@ from vectorstore.terms import CALENDAR_WORDS, query_terms
 MAX_QUOTES_PER_DOCUMENT = 3
 SAME_DOCUMENT_PENALTY = 0.02
 MMR_LAMBDA = 0.75
-# A dispute is shown as disputing a quoted claim only when the two are about the same thing:
-# their sentence vectors at least this close (sample corpus: the claims that the suspects
-# headed for Ukraine vs "no credible evidence …", 0.47-0.71).
-DISPUTE_LINK = 0.45
-# ... and the dispute must itself bear on the question (its cosine to it at least this): on
-# the sample corpus, "no evidence Ukraine was involved" disputes Putin's claim, but is not an
-# answer to "where were the suspects arrested?" (0.28) and must not make that answer "disputed".
-DISPUTE_RELEVANCE = 0.42
 # The answer kinds whose answer is one fact (a number, a date, a place): quotes much less close
 # to the question than the one that answers are left out.
 SINGLE_FACT_KINDS = ("count", "date", "place")
@@ -233,12 +226,6 @@ def _with_one_of_the_kind(chosen: list[Candidate], candidates: list[Candidate], 
     return [c for c in chosen if c is not weakest] + [max(of_kind, key=lambda c: c.sim)]
 
 
-def disputes_one_of(dispute: Candidate, claims: list[Candidate]) -> bool:
-    """Is `dispute` about one of `claims` (close in meaning) and about the question, rather than
-    about something else in the same story?"""
-    return dispute.sim >= DISPUTE_RELEVANCE and any(float(dispute.vector @ c.vector) >= DISPUTE_LINK for c in claims)
-
-
 def _unify_speakers(citations: list[Citation]) -> list[Citation]:
     """Call one person by one name: 'Putin' and 'Vladimir Putin' become 'Vladimir Putin'."""
     from dataclasses import replace
@@ -276,6 +263,7 @@ def compose_answer(
         for candidate, p in zip(embedded_ones, judge.probabilities(features)):
             candidate.judged = float(p)
             candidate.score += settings.judge_weight * candidate.judged
+    mark_what_disputes_dispute(embedded_ones, embedder)
     checked = answer_kind not in UNCHECKED_KINDS
     act = asked_act(query) if short and answer_kind == "person" else frozenset()
     if top < settings.min_passage_score and not any(answers_alone(c, settings, checked, short, act) for c in embedded_ones):
@@ -330,6 +318,8 @@ def compose_answer(
             score=round(c.score, 4), kind=attribution.kind, speaker=attribution.speaker,
         ))
     citations = _unify_speakers(citations)
-    claims = [c for c, a in labelled if a.kind == "claim"]
+    # a question of one fact is disputed only over that fact: "How many people died?" is not
+    # "disagreed on" because the claims that answer it sit beside a doubt that Ukraine was involved
+    claims = [c for c, a in labelled if a.kind == "claim" and (c.fits or answer_kind not in SINGLE_FACT_KINDS)]
     conflict = any(a.kind == "dispute" and disputes_one_of(c, claims) for c, a in labelled)
     return Answer(question, abstained=False, citations=citations, sources=sources, conflict=conflict, top_score=top)
