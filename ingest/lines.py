@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ingest import chrome
 from ingest.dates import date_line, parse_date, unemphasised
+from ingest.mastheads import credit_masthead
 from ingest.names import is_name, is_outlet, names_of, outlet_name
 
 # A list item: a bullet character, or "-", "*", "–" followed by a space.
@@ -189,11 +190,11 @@ _AGENCIES = frozenset(
 
 
 def credit_outlet(credit: str) -> str:
-    """The outlet a photographer's credit names ("Photo: Owen Leckie/Ridgeway Gazette"), or "" (an
-    agency, or no name/outlet shape)."""
+    """The outlet a photographer's credit names ("Photo: Owen Leckie/Ridgeway Gazette"), or a credit
+    that is a masthead or names one after "for" (ingest/mastheads.py), or "" (an agency, a person)."""
     match = _CREDIT_OUTLET.fullmatch(credit.strip())
     if not match:
-        return ""
+        return credit_masthead(credit)  # "Picture: Warrigal Coast Mail", "CREDIT: Ellen Marsh for The Northern Chronicle"
     who, outlet = match.group("who").strip(), match.group("outlet").strip()
     if not is_name(who) or not is_outlet(outlet) or outlet.lower() in _AGENCIES:
         return ""

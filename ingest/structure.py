@@ -35,7 +35,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from ingest import chrome, dates, lines, page_paste
+from ingest import chrome, dates, lines, mastheads, page_paste
 from ingest.text import split_span
 
 Segment = tuple[int, int, str]
@@ -96,7 +96,7 @@ class _Recogniser:
                 continue
             self.line(match.group(), start, end, block_first)
             self.previous = (start, end, block_first, first_segment)
-        outlet = next((self.outlets[k] for k in ("trailer", "byline", "copyright", "dateline", "credit") if self.outlets.get(k)), "")
+        outlet = next((self.outlets[k] for k in ("trailer", "byline", "copyright", "masthead", "dateline", "credit", "owner") if self.outlets.get(k)), "")
         published = next((self.dates[k] for k in ("byline", "published", "updated", "dateline") if self.dates.get(k)), "")
         return Structure(self.text, tuple((s, e, r) for s, e, r in self.segments), self.title, self.author, outlet, published)
 
@@ -199,6 +199,8 @@ class _Recogniser:
         found = lines.trailer(line) if below else None
         if found:
             self.note_trailer(found)
+        elif not below and not chrome.is_chrome(line) and (name := mastheads.masthead(line)):
+            self.outlets.setdefault("masthead", name)  # "Murrumbong Examiner" above the headline
         self.add(start, end, "trailer")
 
     def note_trailer(self, found: lines.Trailer) -> None:
@@ -206,7 +208,8 @@ class _Recogniser:
         a credit or a "Read the original article on X"."""
         self.author = self.author or found.author
         if found.outlet:
-            kind = "copyright" if found.copyright else "byline" if found.author else "trailer"
+            # a company's copyright ("© 2026 Cascadia Broadcast Group") names the owner, not the masthead
+            kind = ("owner" if mastheads.is_company(found.outlet) else "copyright") if found.copyright else "byline" if found.author else "trailer"
             self.outlets.setdefault(kind, found.outlet)
 
     def add_credit(self, credit: str, start: int, end: int) -> None:

@@ -57,6 +57,13 @@ def test_every_pasted_page_is_titled_by_its_headline_and_signed_by_its_writer(se
     assert records["Fenwick's has been sold. Is the bread still the bread?"] == "Nadia Osei"
 
 
+def test_a_pasted_page_is_cited_by_its_masthead_not_by_the_company_owning_it(seventh_bot):
+    outlets = {r.title.split()[0] + " " + r.title.split()[1]: r.outlet for r in seventh_bot.store.list_documents()}
+    assert outlets["Crews battle"] == "KMRK 4 News"  # not "© 2026 Cascadia Broadcast Group"
+    assert outlets["Yarrabin Shire"] == "Murrumbong Examiner"  # not "… Australian Community Mastheads Pty Ltd"
+    assert outlets["Anger as"] == "The Northern Chronicle"  # "CREDIT: Ellen Marsh for The Northern Chronicle"
+
+
 def test_no_menu_notice_or_footer_of_a_pasted_page_is_stored_or_quoted(seventh_bot):
     chrome = ("Skip to", "cookies", "Accept all", "Most read", "Back to top", "Trending", "Sign up", "Report a typo",
               "Privacy Policy", "Bitesize", "Catch-up", "Terms of Use", "Listen to this article", "Share")

@@ -47,7 +47,7 @@ def test_every_sixth_set_article_is_named_by_what_its_furniture_says(sixth_bot):
     assert records[("Pruett Valley Sentinel", "2026-06-10")] == "Marcy Delgado"  # JSON-LD only
     assert records[("Lakelands Farming Weekly", "2026-06-13")] == "Conor Halligan"
     assert records[("Warrigal Heads Local", "2026-06-08")] == "Liam Tran"  # pubDate in UTC, a day before the link's date
-    assert records[("", "2026-06-03")] == "Kirra Donovan"  # Markdown: byline and date, no outlet named
+    assert records[("Warrigal Coast Mail", "2026-06-03")] == "Kirra Donovan"  # Markdown: the outlet only its photo credit names
 
 
 def test_no_sixth_set_quote_is_page_furniture(sixth_bot):
