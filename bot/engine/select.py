@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
+from bot.engine.abstention import ASKING_WORDS, answers_alone, asks_what_the_story_never_mentions
 from bot.engine.answer import Answer, Citation, SourceRef, closest_sources, source_ref
 from bot.engine.candidates import Candidate, is_short, score_candidates
 from bot.engine.disputes import disputes_one_of, mark_what_disputes_dispute
-from bot.engine.abstention import ASKING_WORDS, answers_alone, asks_what_the_story_never_mentions
 from bot.engine.evidence import STARTERS, asked_act, date_precision
 from bot.engine.judge import SentenceJudge, judge_features
 from bot.engine.subject import answer_subject, asks_for_a_name, name_the_subject, of_the_named, question_names
@@ -263,13 +263,13 @@ def compose_answer(
         for candidate, p in zip(embedded_ones, judge.probabilities(features)):
             candidate.judged = float(p)
             candidate.score += settings.judge_weight * candidate.judged
-    mark_what_disputes_dispute(embedded_ones, embedder)
     checked = answer_kind not in UNCHECKED_KINDS
     act = asked_act(query) if short and answer_kind == "person" else frozenset()
     if top < settings.min_passage_score and not any(answers_alone(c, settings, checked, short, act) for c in embedded_ones):
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
     if checked and short and asks_what_the_story_never_mentions(query, passages, embedded_ones, answer_kind):
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
+    mark_what_disputes_dispute(embedded_ones, embedder)  # answered: which of its disputes dispute what
     pool = candidates
     if short:  # the outlets a question names pick whose quotes come first (`_select`), not the story
         story_names = question_names(query) - {w for outlet in outlets for w in outlet.split()}
