@@ -38,7 +38,9 @@ _BACKGROUND_CLAUSE = re.compile(r",\s+(?:which|who|whose|where)\b[^,;:]*(?=[.!?]
 def mark_what_disputes_dispute(candidates: list[Candidate], embedder: Embedder) -> None:
     """Give each dispute with a background clause its vector without it (`Candidate.disputed`),
     in one model call; only disputes whose sentence's vector alone was stored at ingest, which
-    the claims it is compared with have too."""
+    the claims it is compared with have too. The one model call on sentences at question time
+    (every other sentence vector is stored at ingest), so the caller makes it only for a question
+    of one fact, where a closing clause is most often what links a dispute to the answer."""
     marked = [c for c in candidates if c.attribution.kind == "dispute" and c.alone is not None and _BACKGROUND_CLAUSE.search(c.text)]
     if not marked:
         return

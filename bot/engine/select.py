@@ -269,7 +269,8 @@ def compose_answer(
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
     if checked and short and asks_what_the_story_never_mentions(query, passages, embedded_ones, answer_kind):
         return Answer(question, abstained=True, closest=closest_sources(passages), top_score=top)
-    mark_what_disputes_dispute(embedded_ones, embedder)  # answered: which of its disputes dispute what
+    if answer_kind in SINGLE_FACT_KINDS:  # whether one fact is disputed (below); others embed nothing more
+        mark_what_disputes_dispute(embedded_ones, embedder)
     pool = candidates
     if short:  # the outlets a question names pick whose quotes come first (`_select`), not the story
         story_names = question_names(query) - {w for outlet in outlets for w in outlet.split()}
