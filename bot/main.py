@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.cli.app import cli
 from bot.cli.bench import bench_command
+from bot.cli.common import flush_or_quit
 from bot.cli.daemon import daemon_command
 from bot.cli.evaluate import eval_command
 from bot.cli.feedback import feedback_command, gaps_command
@@ -28,7 +29,10 @@ daemon_command.add_command(run_command)
 
 
 def main() -> None:
-    cli(prog_name="citebot")
+    try:
+        cli(prog_name="citebot", standalone_mode=True)
+    finally:
+        flush_or_quit()
 
 
 if __name__ == "__main__":

@@ -58,11 +58,37 @@ class CitebotGroup(click.Group):
             raise
         except (click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # `citebot sources | head -1`: the reader has all it wanted
+            reader_gone()
         except Exception as err:  # last resort: log the detail, show one line
             log.debug("unexpected error", exc_info=True)
             logfile = log_unexpected(err)
             fail(f"unexpected {type(err).__name__}: {err}. Details were written to {logfile}", EXIT_UNEXPECTED,
                  as_json=json_requested(ctx))
+
+
+EXIT_READER_GONE = 141  # 128 + SIGPIPE, what a shell reports for any tool cut off by `| head`
+
+
+def reader_gone() -> None:
+    """Stop quietly when stdout's reader has closed the pipe: no error line and no log entry,
+    and stdout pointed at /dev/null so the interpreter's last flush raises nothing either."""
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.exit(EXIT_READER_GONE)
+
+
+def flush_or_quit() -> None:
+    """Flush stdout before the interpreter exits: output small enough to sit in the pipe's buffer
+    meets a closed pipe only then, where Python would print "Exception ignored … BrokenPipeError"."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        reader_gone()
 
 
 _INVOKED = "citebot.invoked"
