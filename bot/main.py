@@ -30,7 +30,7 @@ daemon_command.add_command(run_command)
 
 def main() -> None:
     try:
-        cli(prog_name="citebot", standalone_mode=True)
+        cli(prog_name="citebot")
     finally:
         flush_or_quit()
 

@@ -18,7 +18,6 @@ MASTHEAD_WORDS = frozenset(
     "bulletin review register leader reporter citizen wire dispatch despatch enquirer inquirer messenger "
     "monitor mirror weekly daily voice clarion pioneer banner beacon gleaner globe current factcheck desk".split()
 )
-_WORD = re.compile(r"[A-Za-z][\w'’&-]*")
 # A publisher's legal or trading name: what a copyright line names, beside or instead of its masthead.
 _COMPANY = re.compile(
     r"\b(?:Group|Limited|Ltd|Pty|Inc|LLC|LLP|plc|PLC|Holdings|Corporation|Corp|Company|Co|Publishing|Publications|"

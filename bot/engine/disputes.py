@@ -51,7 +51,7 @@ def mark_what_disputes_dispute(candidates: list[Candidate], embedder: Embedder) 
 
 
 def _linked_by_its_background(dispute: Candidate, claim: Candidate) -> bool:
-    if dispute.disputed is None or dispute.alone is None or claim.alone is None:
+    if dispute.disputed is None or claim.alone is None:  # `disputed` is made only beside a stored `alone`
         return False
     return float(dispute.disputed @ claim.alone) < float(dispute.alone @ claim.alone) - BACKGROUND_DROP
 

@@ -19,14 +19,16 @@ _NUMBER = re.compile(
     r"hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|half|a third|a quarter)\b",
     re.IGNORECASE,
 )
+# A time told from the event ("detained several hours after the shooting", "two days later"), and
+# the weekdays: both date a sentence for `_DATE` and, loosely, for `date_precision`.
+_FROM_THE_EVENT = r"\b(?:hours|days|weeks|months|years)\s+(?:after|before|later|earlier)\b|\bthe (?:next|following) (?:day|morning|week)\b"
+_WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 _DATE = re.compile(
     rf"\b{_MONTH}(?!\w)|\b(?:19|20)\d\d\b|\b\d{{4}}-\d\d-\d\d\b|"
     r"\b(?:spring|summer|autumn|fall|winter)\b|"
-    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|last (?:week|month|year)|"
-    r"(?:earlier|later) (?:this|that) (?:week|month|year))\b|"
-    # a time told from the event: "detained several hours after the shooting", "two days later"
-    r"\b(?:hours|days|weeks|months|years)\s+(?:after|before|later|earlier)\b|\bthe (?:next|following) (?:day|morning|week)\b",
+    rf"\b(?:{_WEEKDAYS}|yesterday|today|last (?:week|month|year)|"
+    r"(?:earlier|later) (?:this|that) (?:week|month|year))\b|" + _FROM_THE_EVENT,
 )
 # How exactly a sentence dates something, for a "when" question's lead (`date_precision`): to the
 # day or hour ("on 1 June", "June 1", "2026-06-01", "February 2026", "at 11am"), or to the month,
@@ -37,9 +39,8 @@ _EXACT_DATE = re.compile(
     rf"\b{_MONTH}\s+(?:19|20)\d\d\b|\b\d{{1,2}}(?:[.:]\d\d)?\s?(?:am|pm)\b"
 )
 _LOOSE_DATE = re.compile(
-    rf"\b{_MONTH}(?!\w)|\b(?:19|20)\d\d\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|tomorrow|yesterday)\b|"
-    r"\b(?:next|last|this|coming)\s+(?:week|month|year|spring|summer|autumn|winter)\b|"
-    r"\b(?:hours|days|weeks|months|years)\s+(?:after|before|later|earlier)\b|\bthe (?:next|following) (?:day|morning|week)\b"
+    rf"\b{_MONTH}(?!\w)|\b(?:19|20)\d\d\b|\b(?:{_WEEKDAYS}|today|tomorrow|yesterday)\b|"
+    r"\b(?:next|last|this|coming)\s+(?:week|month|year|spring|summer|autumn|winter)\b|" + _FROM_THE_EVENT
 )
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|outside|inside|from|to|across|toward|towards)\s+(?:the\s+)?[A-Z][\w'’\-]+")
 # "on Carr Street", "on the Isle of Wight" (not "on Monday": a calendar word), and a name with a
@@ -217,10 +218,10 @@ def asked_act(question: str) -> frozenset[str]:
 
 def holds_act(sentence_words: frozenset[str], acts: frozenset[str]) -> bool:
     """Whether a sentence's words hold one of these acts or its doer ("owner" for "owns")."""
-    return any(held_in(w, acts) or _agent_of(w, set(acts)) for w in sentence_words)
+    return any(held_in(w, acts) or _agent_of(w, acts) for w in sentence_words)
 
 
-def _agent_of(word: str, acts: set[str]) -> bool:
+def _agent_of(word: str, acts: set[str] | frozenset[str]) -> bool:
     """"owner" for "owns", "leader" for "leads": the doer of an act the question names (`stem`
     keeps four-letter verbs whole, and the word family needs five shared letters)."""
     return word.endswith(("er", "or")) and any(word[:-2] in (a, a[:-1] if a.endswith("s") else a) for a in acts)
@@ -272,9 +273,9 @@ def _holds_new(pattern: re.Pattern, sentence: str, question: str) -> bool:
 def date_precision(sentence: str) -> int:
     """How exactly `sentence` dates something: 2 to the day or hour (or a month of a named year), 1
     to a month, a year, a weekday, "next month" or "hours after the shooting", 0 otherwise (a
-    season answers a "when" question too, but loosely). "When is Raymond Coyle due to learn his sentence?" is answered best by "will
-    be sentenced on 20 February", not by "was convicted on Friday", however closer that is in
-    meaning."""
+    season answers a "when" question too, but loosely). "When is Raymond Coyle due to learn his
+    sentence?" is answered best by "will be sentenced on 20 February", not by "was convicted on
+    Friday", however closer that is in meaning."""
     if _EXACT_DATE.search(sentence):
         return 2
     return 1 if _LOOSE_DATE.search(sentence) else 0

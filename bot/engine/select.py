@@ -297,8 +297,7 @@ def compose_answer(
     # a "when" question's most exact date leads among the sentences of its kind about as close to it
     # as the closest one (meaning first: an exact date in a sentence about something else does not)
     near = max((c.sim for c in chosen if c.fits), default=0.0) - settings.single_fact_margin
-    exactness = date_precision if answer_kind == "date" else (lambda text: 0)
-    lead = named or max(chosen, key=lambda c: (c.fits, exactness(c.text) if c.fits and c.sim >= near else 0, c.names_asked,
+    lead = named or max(chosen, key=lambda c: (c.fits, date_precision(c.text) if answer_kind == "date" and c.fits and c.sim >= near else 0, c.names_asked,
                                                c.sim + 0.5 * c.keywords if answer_kind != "other" else c.score))
     if answer_kind in SINGLE_FACT_KINDS:
         chosen = [c for c in chosen if c is lead or c.sim >= lead.sim - settings.single_fact_margin]
